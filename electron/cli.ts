@@ -1,0 +1,204 @@
+/**
+ * The `storydesk` command line: the library without the window. Every command takes
+ * `--library PATH` (else STORYDESK_LIBRARY, else the default library) and `--json`. Exit code 0
+ * on success, 1 with a one-line reason on failure, 2 for a command line that cannot be read.
+ */
+import { parseArgs } from 'node:util';
+import type { SearchHit } from '../shared/api';
+import { StorydeskError } from '../shared/errors';
+import type { StorySummary } from '../shared/model';
+import { renderStoryText } from '../shared/page-text';
+import { openLibraryService } from './library';
+import { resolveLibraryPath } from './paths';
+import { listBackups, restoreBackup } from './store/backups';
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  /** Whether stdout is a terminal (matches are then highlighted in colour). */
+  isTerminal: boolean;
+}
+
+const USAGE = `Usage: storydesk <command> [options]
+
+Commands:
+  list                     the stories in the library (--trash for the trash, --status S, --feed F)
+  show ID                  a story as its page reads (ID, slug or the start of an ID)
+  search TEXT              full-text search, best matches first (--limit N)
+  backup                   back up the library now (old backups are pruned by the retention policy)
+  backups                  the library's backups, newest first
+  restore-backup FILE      replace the library with a backup (--latest for the newest one);
+                           the library it replaces is backed up first
+  start                    open the library (creating it with the sample story) and show it
+
+Options:
+  --library PATH           the library file (default: STORYDESK_LIBRARY, else the user-data folder)
+  --json                   machine-readable output
+  -h, --help               this help
+`;
+
+class UsageError extends Error {}
+
+const defaultIo = (): CliIo => ({
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+  isTerminal: Boolean(process.stdout.isTTY),
+});
+
+function pad(text: string, width: number): string {
+  return text.length >= width ? text : text + ' '.repeat(width - text.length);
+}
+
+function summaryTable(stories: readonly StorySummary[]): string {
+  if (stories.length === 0) return 'No stories.\n';
+  const rows = stories.map((story) => [story.id, story.status, story.updatedAt.slice(0, 16).replace('T', ' '), String(story.sourceCount), story.feed, story.title]);
+  const header = ['ID', 'STATUS', 'UPDATED (UTC)', 'SOURCES', 'FEED', 'TITLE'];
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => (column === cells.length - 1 ? cell : pad(cell, widths[column] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join('\n') + '\n';
+}
+
+function searchResults(hits: readonly SearchHit[], isTerminal: boolean): string {
+  if (hits.length === 0) return 'No matches.\n';
+  const highlight = (text: string) => (isTerminal ? `\u001b[1;33m${text}\u001b[0m` : `«${text}»`);
+  return (
+    hits
+      .map((hit) => {
+        const snippet = hit.snippet.map((segment) => (segment.match ? highlight(segment.text) : segment.text)).join('').replace(/\s+/g, ' ');
+        return `${hit.story.title || '(untitled)'}  [${hit.story.id}]\n  ${hit.field}: ${snippet}`;
+      })
+      .join('\n') + '\n'
+  );
+}
+
+/** Finds a story by exact id, then slug, then a unique start of an id. */
+function resolveStoryId(stories: readonly StorySummary[], wanted: string): string {
+  const exact = stories.find((story) => story.id === wanted) ?? stories.find((story) => story.slug === wanted);
+  if (exact) return exact.id;
+  const prefixed = stories.filter((story) => story.id.startsWith(wanted));
+  if (prefixed.length === 1 && prefixed[0]) return prefixed[0].id;
+  if (prefixed.length > 1) throw new UsageError(`"${wanted}" matches ${prefixed.length} stories; give more of the id`);
+  return wanted;
+}
+
+function positional(positionals: string[], index: number, name: string): string {
+  const value = positionals[index];
+  if (value === undefined || value === '') throw new UsageError(`missing ${name}`);
+  return value;
+}
+
+export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        library: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        trash: { type: 'boolean', default: false },
+        status: { type: 'string' },
+        feed: { type: 'string' },
+        limit: { type: 'string' },
+        latest: { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    io.stderr(`storydesk: ${(error as Error).message}\nRun storydesk --help for the commands.\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const command = positionals[0];
+  if (values.help || command === undefined || command === 'help') {
+    (command === undefined && !values.help ? io.stderr : io.stdout)(USAGE);
+    return command === undefined && !values.help ? 2 : 0;
+  }
+
+  const libraryPath = resolveLibraryPath(values.library, { platform: process.platform, env: io.env, home: io.env.HOME ?? '' });
+  const print = (value: unknown, text: () => string) => io.stdout(values.json ? `${JSON.stringify(value, null, 2)}\n` : text());
+
+  try {
+    if (command === 'restore-backup') {
+      const file = values.latest ? listBackups(libraryPath)[0]?.path : positionals[1];
+      if (!file) throw new UsageError(values.latest ? `there are no backups of ${libraryPath}` : 'missing the backup FILE (or --latest)');
+      const result = await restoreBackup(libraryPath, file);
+      print({ library: libraryPath, restoredFrom: file, ...result }, () =>
+        `Restored ${libraryPath} from ${file}.\n` + (result.previous ? `The library it replaced was kept as ${result.previous}.\n` : ''),
+      );
+      return 0;
+    }
+    if (command === 'backups') {
+      const backups = listBackups(libraryPath).map((backup) => ({ ...backup, createdAt: backup.createdAt.toISOString() }));
+      print(backups, () =>
+        backups.length === 0 ? `No backups of ${libraryPath} yet.\n` : backups.map((backup) => `${backup.createdAt}  ${backup.byteLength} bytes  ${backup.path}`).join('\n') + '\n',
+      );
+      return 0;
+    }
+
+    const known = ['list', 'show', 'search', 'backup', 'start'];
+    if (!known.includes(command)) throw new UsageError(`unknown command "${command}"`);
+    const { store, service } = openLibraryService(libraryPath);
+    try {
+      switch (command) {
+        case 'list': {
+          const status = values.status as StorySummary['status'] | undefined;
+          const stories = await service.listStories({ in: values.trash ? 'trash' : 'active', ...(status ? { status } : {}), ...(values.feed !== undefined ? { feed: values.feed } : {}) });
+          print(stories, () => summaryTable(stories));
+          break;
+        }
+        case 'show': {
+          const id = resolveStoryId(await service.listStories({}), positional(positionals, 1, 'story ID'));
+          const story = await service.getStory({ id });
+          print(story, () => `${renderStoryText(story)}\n`);
+          break;
+        }
+        case 'search': {
+          const query = positionals.slice(1).join(' ');
+          if (!query.trim()) throw new UsageError('missing the TEXT to search for');
+          const limit = values.limit === undefined ? undefined : Number(values.limit);
+          if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new UsageError('--limit takes a whole number above 0');
+          const hits = await service.searchStories({ query, ...(limit ? { limit } : {}) });
+          print(hits, () => searchResults(hits, io.isTerminal));
+          break;
+        }
+        case 'backup': {
+          const result = await service.backupLibrary({});
+          print(result, () =>
+            `Backed up ${libraryPath}\n  to ${result.path} (${result.byteLength} bytes).\n` +
+            (result.removed.length ? `Removed ${result.removed.length} older backup(s) under the retention policy.\n` : ''),
+          );
+          break;
+        }
+        case 'start': {
+          const stories = await service.listStories({});
+          print({ library: libraryPath, stories }, () =>
+            `Storydesk library: ${libraryPath}\n\n${summaryTable(stories)}\n` +
+            'The workbench window is not part of this release yet. Read a story with `npx storydesk show ID`,\n' +
+            'search with `npx storydesk search TEXT`; `npx storydesk --help` lists every command.\n',
+          );
+          const sample = stories.find((story) => story.id.startsWith('sample-'));
+          if (sample && !values.json) io.stdout(`\n── ${sample.title} ──\n\n${renderStoryText(await service.getStory({ id: sample.id }))}\n`);
+          break;
+        }
+      }
+    } finally {
+      store.close();
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`storydesk: ${error.message}\nRun storydesk --help for the commands.\n`);
+      return 2;
+    }
+    const message = error instanceof StorydeskError || error instanceof Error ? error.message : String(error);
+    io.stderr(`storydesk: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+    return 1;
+  }
+}

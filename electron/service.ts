@@ -1,0 +1,210 @@
+/**
+ * The service: the API contract (shared/api.ts) implemented once over the library store. It is
+ * transport-agnostic — IPC, HTTP and the command line all call these same handlers — and it
+ * validates every request on arrival, whoever sent it.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import os from 'node:os';
+import type { z } from 'zod';
+import { api, API_METHODS, type Api, type ApiHandlers, type ApiMethod, type ApiResponse, type RevisionSummary } from '../shared/api';
+import { InvalidInputError, parseOrThrow } from '../shared/errors';
+import { readImageInfo } from '../shared/image-info';
+import type { Story } from '../shared/model';
+import { slugFromTitle } from '../shared/story-text';
+import { backupLibrary, listBackups, type BackupPolicy } from './store/backups';
+import type { LibraryStore, StoredRevision } from './store/store';
+
+/** The largest image Storydesk stores (decoded bytes). */
+export const MAX_ASSET_BYTES = 32 * 1024 * 1024;
+
+export interface ServiceOptions {
+  /** Who revisions are attributed to when a request names no author. */
+  author?: string;
+  now?: () => Date;
+  newId?: () => string;
+  backupPolicy?: BackupPolicy;
+  /**
+   * Reasons a story may not be published as it stands (the coverage review's blockers). An
+   * empty list lets it through; otherwise publishing needs an override reason.
+   */
+  publishBlockers?: (story: Story) => string[];
+}
+
+type Implementation = {
+  [Method in ApiMethod]: (request: z.output<Api[Method]['request']>) => ApiResponse<Method> | Promise<ApiResponse<Method>>;
+};
+
+function defaultAuthor(): string {
+  try {
+    return os.userInfo().username || 'editor';
+  } catch {
+    return 'editor';
+  }
+}
+
+function revisionSummary(revision: StoredRevision): RevisionSummary {
+  return { ...revision };
+}
+
+/** The parts of a story that make it differ from another save of it. */
+function contentKey(story: Story): string {
+  return JSON.stringify({ ...story, revision: 0, updatedAt: '' });
+}
+
+export function createService(store: LibraryStore, options: ServiceOptions = {}): ApiHandlers {
+  const now = options.now ?? (() => new Date());
+  const newId = options.newId ?? randomUUID;
+  const fallbackAuthor = options.author ?? defaultAuthor();
+  const timestamp = () => now().toISOString();
+
+  /** Saves `next` as the revision after `baseRevision`, unless nothing changed. */
+  function saveRevision(current: Story, next: Story, baseRevision: number, meta: { author?: string; summary: string; overrideReason?: string }): Story {
+    const story: Story = { ...next, revision: baseRevision + 1, updatedAt: timestamp() };
+    if (baseRevision === current.revision && contentKey(story) === contentKey(current) && !meta.overrideReason) return current;
+    return store.saveStory(story, baseRevision, {
+      author: meta.author ?? fallbackAuthor,
+      summary: meta.summary,
+      ...(meta.overrideReason ? { overrideReason: meta.overrideReason } : {}),
+    });
+  }
+
+  const implementation: Implementation = {
+    listStories: (request) => store.listStories(request),
+
+    searchStories: (request) => store.searchStories(request.query, { limit: request.limit, in: request.in }),
+
+    createStory: (request) => {
+      const created = timestamp();
+      const title = request.title ?? '';
+      const story: Story = {
+        id: newId(),
+        slug: slugFromTitle(title || 'untitled story'),
+        title,
+        feed: request.feed ?? '',
+        ...(request.dek !== undefined ? { dek: request.dek } : {}),
+        status: 'draft',
+        sections: [],
+        sources: [],
+        timeline: [],
+        citationOrder: 'newest-first',
+        citationStyle: 'separate',
+        createdAt: created,
+        updatedAt: created,
+        revision: 1,
+      };
+      return store.insertStory(story, { author: request.author ?? fallbackAuthor, summary: 'Created the story' });
+    },
+
+    getStory: (request) => store.getStory(request.id),
+
+    saveStory: (request) => {
+      const current = store.getStory(request.story.id);
+      const { story } = request;
+      if (request.baseRevision === current.revision && story.status !== current.status) {
+        throw new InvalidInputError('request to saveStory', [
+          { path: 'story.status', message: `a save cannot change the status (${current.status} → ${story.status}); use setStoryStatus, which applies the publish gate` },
+        ]);
+      }
+      const next: Story = { ...story, status: current.status, createdAt: current.createdAt };
+      if (current.publishedAt) next.publishedAt = current.publishedAt;
+      else delete next.publishedAt;
+      return saveRevision(current, next, request.baseRevision, { author: request.author, summary: request.summary ?? 'Saved' });
+    },
+
+    duplicateStory: (request) => {
+      const original = store.getStory(request.id);
+      const created = timestamp();
+      const copy: Story = {
+        ...original,
+        id: newId(),
+        slug: `${original.slug}-copy`.slice(0, 120),
+        title: `${original.title} (copy)`,
+        status: 'draft',
+        createdAt: created,
+        updatedAt: created,
+        revision: 1,
+      };
+      delete copy.publishedAt;
+      return store.insertStory(copy, { author: request.author ?? fallbackAuthor, summary: `Duplicated from “${original.title}”` });
+    },
+
+    trashStory: (request) => store.trashStory(request.id),
+    restoreStory: (request) => store.restoreStory(request.id),
+    purgeStory: (request) => {
+      store.purgeStory(request.id);
+      return { id: request.id };
+    },
+
+    listRevisions: (request) => store.listRevisions(request.storyId).map(revisionSummary),
+
+    getRevision: (request) => {
+      const { revision, story } = store.getRevision(request.storyId, request.revision);
+      return { revision: revisionSummary(revision), story };
+    },
+
+    restoreRevision: (request) => {
+      const current = store.getStory(request.storyId);
+      const { story: earlier } = store.getRevision(request.storyId, request.revision);
+      const next: Story = { ...earlier, status: current.status, createdAt: current.createdAt };
+      if (current.publishedAt) next.publishedAt = current.publishedAt;
+      else delete next.publishedAt;
+      return saveRevision(current, next, request.baseRevision, { author: request.author, summary: `Restored revision ${request.revision}` });
+    },
+
+    putAsset: (request) => {
+      const bytes = new Uint8Array(Buffer.from(request.data, 'base64'));
+      if (bytes.byteLength === 0) throw new InvalidInputError('image', [{ path: 'data', message: 'the image is empty' }]);
+      if (bytes.byteLength > MAX_ASSET_BYTES) {
+        throw new InvalidInputError('image', [{ path: 'data', message: `the image is ${bytes.byteLength} bytes; the limit is ${MAX_ASSET_BYTES}` }]);
+      }
+      const info = readImageInfo(bytes);
+      if (!info) throw new InvalidInputError('image', [{ path: 'data', message: 'not a PNG, JPEG, GIF or WebP image' }]);
+      if (info.mediaType !== request.mediaType) {
+        throw new InvalidInputError('image', [{ path: 'mediaType', message: `declared ${request.mediaType}, but the bytes are ${info.mediaType}` }]);
+      }
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      return store.putAsset({ sha256, mediaType: info.mediaType, width: info.width, height: info.height, byteLength: bytes.byteLength }, bytes);
+    },
+
+    getAsset: (request) => {
+      const { asset, data } = store.getAsset(request.sha256);
+      return { asset, data: Buffer.from(data).toString('base64') };
+    },
+
+    setStoryStatus: (request) => {
+      const current = store.getStory(request.id);
+      const next: Story = { ...current, status: request.status };
+      if (request.status === 'published') {
+        const blockers = current.revision === request.baseRevision ? (options.publishBlockers?.(current) ?? []) : [];
+        if (blockers.length > 0 && !request.overrideReason) {
+          throw new InvalidInputError('request to publish', [
+            {
+              path: 'overrideReason',
+              message: `the story has ${blockers.length} blocker${blockers.length === 1 ? '' : 's'} (${blockers.slice(0, 3).join('; ')}); publishing it needs a written override reason`,
+            },
+          ]);
+        }
+        next.publishedAt = timestamp();
+      }
+      const summary = `Status: ${current.status} → ${request.status}`;
+      return saveRevision(current, next, request.baseRevision, {
+        author: request.author,
+        summary,
+        ...(request.overrideReason ? { overrideReason: request.overrideReason } : {}),
+      });
+    },
+
+    backupLibrary: () => backupLibrary(store, { now: now(), ...(options.backupPolicy ? { policy: options.backupPolicy } : {}) }),
+
+    listBackups: () =>
+      listBackups(store.path).map((backup) => ({ path: backup.path, createdAt: backup.createdAt.toISOString(), byteLength: backup.byteLength })),
+  };
+
+  const service: Partial<Record<ApiMethod, (request: unknown) => Promise<unknown>>> = {};
+  for (const method of API_METHODS) {
+    const handler = implementation[method] as (request: unknown) => unknown;
+    service[method] = async (request: unknown) => handler(parseOrThrow(api[method].request, request, `request to ${method}`));
+  }
+  return service as ApiHandlers;
+}
+

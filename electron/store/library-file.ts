@@ -1,0 +1,130 @@
+/**
+ * Decides whether a file may be opened as a Storydesk library before anything writes to it:
+ * reads the SQLite header with plain file I/O, then checks schema and integrity through a
+ * read-only connection. A file that fails is refused with a reason and left untouched.
+ */
+import fs from 'node:fs';
+import Database from 'better-sqlite3';
+import { LibraryUnusableError } from '../../shared/errors';
+import { APPLICATION_ID, LATEST_VERSION } from './migrations/index';
+
+const SQLITE_MAGIC = 'SQLite format 3\u0000';
+
+/** Files up to this size get a full `PRAGMA quick_check` before they are opened. */
+export const QUICK_CHECK_LIMIT_BYTES = 64 * 1024 * 1024;
+
+export type LibraryFileState =
+  | { kind: 'missing' }
+  | { kind: 'empty' }
+  | { kind: 'library'; version: number; byteLength: number };
+
+export interface SqliteHeader {
+  pageSize: number;
+  pageCount: number;
+  pageCountValid: boolean;
+  userVersion: number;
+  applicationId: number;
+}
+
+export function readSqliteHeader(bytes: Uint8Array): SqliteHeader | undefined {
+  if (bytes.length < 100) return undefined;
+  if (String.fromCharCode(...bytes.subarray(0, 16)) !== SQLITE_MAGIC) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const rawPageSize = view.getUint16(16);
+  return {
+    pageSize: rawPageSize === 1 ? 65536 : rawPageSize,
+    pageCount: view.getUint32(28),
+    // The page count is trustworthy only when written by a version that maintains it.
+    pageCountValid: view.getUint32(24) === view.getUint32(92),
+    userVersion: view.getUint32(60),
+    applicationId: view.getUint32(68),
+  };
+}
+
+function readHead(path: string): { head: Uint8Array; byteLength: number } {
+  const descriptor = fs.openSync(path, 'r');
+  try {
+    const byteLength = fs.fstatSync(descriptor).size;
+    const head = new Uint8Array(100);
+    const read = fs.readSync(descriptor, head, 0, 100, 0);
+    return { head: head.subarray(0, read), byteLength };
+  } finally {
+    fs.closeSync(descriptor);
+  }
+}
+
+function refuse(path: string, why: string, details: Record<string, unknown> = {}): never {
+  throw new LibraryUnusableError(`${path} cannot be opened as a Storydesk library: ${why}. The file was not changed.`, {
+    path,
+    ...details,
+  });
+}
+
+/** Checks a file without opening it for writing. Throws LibraryUnusableError with the reason. */
+export function inspectLibraryFile(path: string, options: { quickCheck?: boolean } = {}): LibraryFileState {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+    refuse(path, `it cannot be read (${(error as Error).message})`);
+  }
+  if (stat.isDirectory()) refuse(path, 'it is a folder, not a file');
+  if (stat.size === 0) return { kind: 'empty' };
+
+  let head: Uint8Array;
+  try {
+    head = readHead(path).head;
+  } catch (error) {
+    refuse(path, `it cannot be read (${(error as Error).message})`);
+  }
+  const header = readSqliteHeader(head);
+  if (!header) refuse(path, 'it is not a Storydesk library (not an SQLite database)', { reason: 'not-a-library' });
+  if (header.applicationId !== APPLICATION_ID) {
+    refuse(path, 'it is an SQLite database, but not a Storydesk library', { reason: 'not-a-library' });
+  }
+  if (header.userVersion > LATEST_VERSION) {
+    refuse(
+      path,
+      `it was written by a newer version of Storydesk (library format ${header.userVersion}; this version reads formats up to ${LATEST_VERSION}). Update Storydesk to open it`,
+      { reason: 'newer-version', version: header.userVersion, supported: LATEST_VERSION },
+    );
+  }
+  if (header.pageCountValid && stat.size < header.pageSize * header.pageCount) {
+    refuse(path, `it is damaged: the file is shorter than its own header says (${stat.size} of ${header.pageSize * header.pageCount} bytes)`, {
+      reason: 'damaged',
+    });
+  }
+  checkStructure(path, options.quickCheck ?? stat.size <= QUICK_CHECK_LIMIT_BYTES);
+  return { kind: 'library', version: header.userVersion, byteLength: stat.size };
+}
+
+/**
+ * Opens the file read-only and checks that SQLite can read its schema and, when asked, every
+ * page of it. A read-only connection never writes the file (for a library in WAL mode SQLite
+ * may create its empty -wal and -shm companions, as any reader does).
+ */
+function checkStructure(path: string, quickCheck: boolean): void {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    db.prepare('SELECT count(*) FROM sqlite_schema').get();
+    if (quickCheck) {
+      const problems = db.pragma('quick_check(5)', { simple: false }) as { quick_check: string }[];
+      const messages = problems.map((row) => row.quick_check).filter((message) => message !== 'ok');
+      if (messages.length > 0) throw new Error(messages.join('; '));
+    }
+  } catch (error) {
+    refuse(path, `it is damaged (SQLite reports: ${(error as Error).message}). Restore it from a backup (storydesk restore-backup)`, {
+      reason: 'damaged',
+    });
+  } finally {
+    db?.close();
+  }
+}
+
+/** True for SQLite errors that mean the file itself is damaged or not a database. */
+export function isCorruptionError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^SQLITE_(CORRUPT|NOTADB)/.test(code);
+}

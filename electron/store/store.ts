@@ -1,0 +1,483 @@
+/**
+ * The library store: the one module that owns the SQLite file (better-sqlite3). Every statement
+ * Storydesk runs is prepared here; every write is one transaction. A story's current state is
+ * its newest revision, so every save is a revision, and a save based on an older revision is a
+ * conflict, never an overwrite.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { SearchHit } from '../../shared/api';
+import { ConflictError, LibraryUnusableError, NotFoundError, StorydeskError } from '../../shared/errors';
+import type { AssetRef, ImageMediaType, Story, StoryStatus, StorySummary } from '../../shared/model';
+import { inspectLibraryFile, isCorruptionError } from './library-file';
+import { LATEST_VERSION, migrate } from './migrations/index';
+import { buildMatchQuery, fieldOfSnippet, indexStoryForSearch, MATCH_END, MATCH_START, snippetSegments } from './search';
+
+export interface RevisionMeta {
+  author: string;
+  summary: string;
+  overrideReason?: string;
+}
+
+export interface StoredRevision {
+  storyId: string;
+  revision: number;
+  savedAt: string;
+  author: string;
+  summary: string;
+  overrideReason?: string;
+  byteLength: number;
+}
+
+export interface ListFilter {
+  in?: 'active' | 'trash';
+  status?: StoryStatus;
+  feed?: string;
+  sort?: 'updated-desc' | 'updated-asc' | 'created-desc' | 'title-asc';
+}
+
+export interface OpenOptions {
+  /** Called once when a new library is created, inside its first transaction. */
+  seed?: (store: LibraryStore) => void;
+  /** Run `PRAGMA quick_check` before opening (default: for files up to 64 MiB). */
+  quickCheck?: boolean;
+  now?: () => Date;
+}
+
+interface SummaryRow {
+  id: string;
+  slug: string;
+  title: string;
+  feed: string;
+  status: StoryStatus;
+  revision: number;
+  created_at: string;
+  updated_at: string;
+  source_count: number;
+  trashed_at: string | null;
+}
+
+interface RevisionRow {
+  story_id: string;
+  revision: number;
+  saved_at: string;
+  author: string;
+  summary: string;
+  override_reason: string | null;
+  byte_length: number;
+}
+
+const SUMMARY_COLUMNS = 'id, slug, title, feed, status, revision, created_at, updated_at, source_count, trashed_at';
+
+const SORT_CLAUSES: Record<NonNullable<ListFilter['sort']>, string> = {
+  'updated-desc': 'updated_at DESC, id',
+  'updated-asc': 'updated_at ASC, id',
+  'created-desc': 'created_at DESC, id',
+  'title-asc': 'title COLLATE NOCASE ASC, id',
+};
+
+function summaryFromRow(row: SummaryRow): StorySummary {
+  const summary: StorySummary = {
+    id: row.id,
+    slug: row.slug,
+    title: row.title,
+    feed: row.feed,
+    status: row.status,
+    revision: row.revision,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    sourceCount: row.source_count,
+  };
+  if (row.trashed_at !== null) summary.trashedAt = row.trashed_at;
+  return summary;
+}
+
+function revisionFromRow(row: RevisionRow): StoredRevision {
+  const revision: StoredRevision = {
+    storyId: row.story_id,
+    revision: row.revision,
+    savedAt: row.saved_at,
+    author: row.author,
+    summary: row.summary,
+    byteLength: row.byte_length,
+  };
+  if (row.override_reason !== null) revision.overrideReason = row.override_reason;
+  return revision;
+}
+
+/** Opens the SQLite connection with the settings every Storydesk library uses. */
+function connect(file: string): Database.Database {
+  const db = new Database(file, { fileMustExist: true });
+  db.pragma('journal_mode = WAL');
+  // WAL + NORMAL: a crash of the app loses nothing committed; a power cut may lose the last
+  // transactions but never leaves the file inconsistent.
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  return db;
+}
+
+export class LibraryStore {
+  readonly path: string;
+  readonly db: Database.Database;
+  private readonly now: () => Date;
+  private readonly statements;
+
+  private constructor(file: string, db: Database.Database, now: () => Date) {
+    this.path = file;
+    this.db = db;
+    this.now = now;
+    this.statements = {
+      summary: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM stories WHERE id = ?`),
+      current: db.prepare(
+        `SELECT revisions.content AS content FROM stories
+         JOIN revisions ON revisions.story_id = stories.id AND revisions.revision = stories.revision
+         WHERE stories.id = ?`,
+      ),
+      head: db.prepare('SELECT rowid, revision, trashed_at FROM stories WHERE id = ?'),
+      insertStory: db.prepare(
+        `INSERT INTO stories (id, revision, slug, title, feed, status, source_count, created_at, updated_at)
+         VALUES (@id, @revision, @slug, @title, @feed, @status, @sourceCount, @createdAt, @updatedAt)`,
+      ),
+      updateStory: db.prepare(
+        `UPDATE stories SET revision = @revision, slug = @slug, title = @title, feed = @feed, status = @status,
+           source_count = @sourceCount, updated_at = @updatedAt WHERE id = @id`,
+      ),
+      insertRevision: db.prepare(
+        `INSERT INTO revisions (story_id, revision, saved_at, author, summary, override_reason, content)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      listRevisions: db.prepare(
+        `SELECT story_id, revision, saved_at, author, summary, override_reason, length(CAST(content AS BLOB)) AS byte_length
+         FROM revisions WHERE story_id = ? ORDER BY revision DESC`,
+      ),
+      getRevision: db.prepare(
+        `SELECT story_id, revision, saved_at, author, summary, override_reason, length(CAST(content AS BLOB)) AS byte_length, content
+         FROM revisions WHERE story_id = ? AND revision = ?`,
+      ),
+      setTrashed: db.prepare('UPDATE stories SET trashed_at = ? WHERE id = ?'),
+      deleteStory: db.prepare('DELETE FROM stories WHERE id = ?'),
+      deleteSearch: db.prepare('DELETE FROM story_search WHERE rowid = ?'),
+      insertAsset: db.prepare(
+        `INSERT INTO assets (sha256, media_type, width, height, byte_length, data, created_at)
+         VALUES (@sha256, @mediaType, @width, @height, @byteLength, @data, @createdAt)
+         ON CONFLICT (sha256) DO NOTHING`,
+      ),
+      getAsset: db.prepare('SELECT sha256, media_type, width, height, byte_length, data FROM assets WHERE sha256 = ?'),
+      search: db.prepare(
+        `SELECT stories.id AS id, stories.slug AS slug, stories.title AS title, stories.feed AS feed,
+                stories.status AS status, stories.revision AS revision, stories.created_at AS created_at,
+                stories.updated_at AS updated_at, stories.source_count AS source_count, stories.trashed_at AS trashed_at,
+                story_search.title AS c_title, story_search.dek AS c_dek, story_search.sections AS c_sections,
+                story_search.timeline AS c_timeline, story_search.sources AS c_sources,
+                snippet(story_search, -1, '${MATCH_START}', '${MATCH_END}', '…', 16) AS snippet,
+                rank
+         FROM story_search JOIN stories ON stories.rowid = story_search.rowid
+         WHERE story_search MATCH @query
+           AND (@scope = 'all' OR (@scope = 'trash') = (stories.trashed_at IS NOT NULL))
+         ORDER BY rank LIMIT @limit`,
+      ),
+    };
+  }
+
+  /**
+   * Opens the library at `file`, creating it (with `seed`) when it does not exist. A file that
+   * is not a Storydesk library, is damaged or comes from a newer version is refused with a
+   * LibraryUnusableError and left exactly as it was.
+   */
+  static open(file: string, options: OpenOptions = {}): LibraryStore {
+    const absolute = path.resolve(file);
+    const now = options.now ?? (() => new Date());
+    const state = inspectLibraryFile(absolute, { quickCheck: options.quickCheck });
+    if (state.kind === 'missing' || state.kind === 'empty') return LibraryStore.create(absolute, options, now);
+
+    let db: Database.Database | undefined;
+    try {
+      db = connect(absolute);
+      migrate(db);
+      return new LibraryStore(absolute, db, now);
+    } catch (error) {
+      db?.close();
+      throw translateError(error, absolute);
+    }
+  }
+
+  /** Builds a new library beside its final path and moves it into place only when complete. */
+  private static create(file: string, options: OpenOptions, now: () => Date): LibraryStore {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const partial = `${file}.creating-${process.pid}`;
+    for (const leftover of [partial, `${partial}-wal`, `${partial}-shm`]) fs.rmSync(leftover, { force: true });
+    const db = new Database(partial);
+    try {
+      db.pragma('journal_mode = DELETE');
+      db.pragma('foreign_keys = ON');
+      migrate(db);
+      const store = new LibraryStore(partial, db, now);
+      if (options.seed) db.transaction(() => options.seed?.(store))();
+      db.close();
+      // A library that appeared meanwhile (another window) wins; ours is discarded.
+      if (fs.existsSync(file) && fs.statSync(file).size > 0) fs.rmSync(partial);
+      else fs.renameSync(partial, file);
+    } catch (error) {
+      if (db.open) db.close();
+      fs.rmSync(partial, { force: true });
+      throw translateError(error, file);
+    }
+    return LibraryStore.open(file, { ...options, seed: undefined, now });
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  get formatVersion(): number {
+    return this.db.pragma('user_version', { simple: true }) as number;
+  }
+
+  /** Runs `work` in one write transaction, with SQLite's failures turned into Storydesk errors. */
+  private write<T>(work: () => T): T {
+    try {
+      return this.db.transaction(work).immediate();
+    } catch (error) {
+      throw translateError(error, this.path);
+    }
+  }
+
+  private read<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      throw translateError(error, this.path);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Stories
+
+  listStories(filter: ListFilter = {}): StorySummary[] {
+    const conditions = [filter.in === 'trash' ? 'trashed_at IS NOT NULL' : 'trashed_at IS NULL'];
+    const parameters: unknown[] = [];
+    if (filter.status) {
+      conditions.push('status = ?');
+      parameters.push(filter.status);
+    }
+    if (filter.feed !== undefined) {
+      conditions.push('feed = ?');
+      parameters.push(filter.feed);
+    }
+    const order = SORT_CLAUSES[filter.sort ?? 'updated-desc'];
+    const sql = `SELECT ${SUMMARY_COLUMNS} FROM stories WHERE ${conditions.join(' AND ')} ORDER BY ${order}`;
+    return this.read(() => (this.db.prepare(sql).all(...parameters) as SummaryRow[]).map(summaryFromRow));
+  }
+
+  getSummary(id: string): StorySummary {
+    const row = this.read(() => this.statements.summary.get(id) as SummaryRow | undefined);
+    if (!row) throw new NotFoundError('story', id);
+    return summaryFromRow(row);
+  }
+
+  getStory(id: string): Story {
+    const row = this.read(() => this.statements.current.get(id) as { content: string } | undefined);
+    if (!row) throw new NotFoundError('story', id);
+    return JSON.parse(row.content) as Story;
+  }
+
+  hasStory(id: string): boolean {
+    return this.statements.head.get(id) !== undefined;
+  }
+
+  /** Stores a new story as revision 1. `story.revision` must be 1. */
+  insertStory(story: Story, meta: RevisionMeta): Story {
+    return this.write(() => {
+      if (this.statements.head.get(story.id)) throw new StorydeskError('conflict', `a story with id "${story.id}" exists already`, { storyId: story.id });
+      const result = this.statements.insertStory.run(storyColumns(story));
+      this.insertRevision(story, meta);
+      indexStoryForSearch(this.db, result.lastInsertRowid, story);
+      return story;
+    });
+  }
+
+  /**
+   * Saves `story` as the revision after `baseRevision`. Refused as a conflict when the library
+   * holds a newer revision than `baseRevision`. `story.revision` must be `baseRevision + 1`.
+   */
+  saveStory(story: Story, baseRevision: number, meta: RevisionMeta): Story {
+    return this.write(() => {
+      const head = this.statements.head.get(story.id) as { rowid: number; revision: number } | undefined;
+      if (!head) throw new NotFoundError('story', story.id);
+      if (head.revision !== baseRevision) throw new ConflictError(story.id, baseRevision, head.revision);
+      this.statements.updateStory.run(storyColumns(story));
+      this.insertRevision(story, meta);
+      indexStoryForSearch(this.db, head.rowid, story);
+      return story;
+    });
+  }
+
+  private insertRevision(story: Story, meta: RevisionMeta): void {
+    this.statements.insertRevision.run(
+      story.id,
+      story.revision,
+      story.updatedAt,
+      meta.author,
+      meta.summary,
+      meta.overrideReason ?? null,
+      JSON.stringify(story),
+    );
+  }
+
+  trashStory(id: string): StorySummary {
+    return this.write(() => {
+      this.getSummary(id);
+      this.statements.setTrashed.run(this.now().toISOString(), id);
+      return this.getSummary(id);
+    });
+  }
+
+  restoreStory(id: string): StorySummary {
+    return this.write(() => {
+      this.getSummary(id);
+      this.statements.setTrashed.run(null, id);
+      return this.getSummary(id);
+    });
+  }
+
+  /** Deletes a trashed story and its whole history. */
+  purgeStory(id: string): void {
+    this.write(() => {
+      const head = this.statements.head.get(id) as { rowid: number; trashed_at: string | null } | undefined;
+      if (!head) throw new NotFoundError('story', id);
+      if (head.trashed_at === null) {
+        throw new StorydeskError('invalid-input', `story "${id}" is not in the trash: move it to the trash before deleting it for good`, {
+          storyId: id,
+        });
+      }
+      this.statements.deleteSearch.run(head.rowid);
+      this.statements.deleteStory.run(id);
+    });
+  }
+
+  searchStories(typed: string, options: { limit?: number; in?: 'active' | 'trash' | 'all' } = {}): SearchHit[] {
+    const query = buildMatchQuery(typed);
+    if (!query) return [];
+    const rows = this.read(
+      () =>
+        this.statements.search.all({ query, scope: options.in ?? 'active', limit: options.limit ?? 20 }) as (SummaryRow & {
+          c_title: string;
+          c_dek: string;
+          c_sections: string;
+          c_timeline: string;
+          c_sources: string;
+          snippet: string;
+          rank: number;
+        })[],
+    );
+    return rows.map((row) => {
+      const snippet = snippetSegments(row.snippet);
+      const columns = { title: row.c_title, dek: row.c_dek, sections: row.c_sections, timeline: row.c_timeline, sources: row.c_sources };
+      return { story: summaryFromRow(row), field: fieldOfSnippet(snippet, columns), snippet, score: -row.rank };
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Revisions
+
+  listRevisions(storyId: string): StoredRevision[] {
+    this.getSummary(storyId);
+    return this.read(() => (this.statements.listRevisions.all(storyId) as RevisionRow[]).map(revisionFromRow));
+  }
+
+  getRevision(storyId: string, revision: number): { revision: StoredRevision; story: Story } {
+    const row = this.read(() => this.statements.getRevision.get(storyId, revision) as (RevisionRow & { content: string }) | undefined);
+    if (!row) {
+      this.getSummary(storyId);
+      throw new NotFoundError(`revision of story "${storyId}"`, revision);
+    }
+    return { revision: revisionFromRow(row), story: JSON.parse(row.content) as Story };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Assets
+
+  /** Stores image bytes once, keyed by their SHA-256; storing the same bytes again is a no-op. */
+  putAsset(asset: AssetRef, data: Uint8Array): AssetRef {
+    this.write(() => this.statements.insertAsset.run({ ...asset, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength), createdAt: this.now().toISOString() }));
+    return asset;
+  }
+
+  getAsset(sha256: string): { asset: AssetRef; data: Uint8Array } {
+    const row = this.read(
+      () =>
+        this.statements.getAsset.get(sha256) as
+          | { sha256: string; media_type: ImageMediaType; width: number; height: number; byte_length: number; data: Buffer }
+          | undefined,
+    );
+    if (!row) throw new NotFoundError('asset', sha256);
+    return {
+      asset: { sha256: row.sha256, mediaType: row.media_type, width: row.width, height: row.height, byteLength: row.byte_length },
+      data: new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength),
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Whole library
+
+  /** A consistent copy of the library, taken online (saves may continue meanwhile). */
+  async backupTo(destination: string): Promise<void> {
+    try {
+      await this.db.backup(destination);
+    } catch (error) {
+      throw translateError(error, this.path);
+    }
+  }
+
+  /** `PRAGMA integrity_check`: 'ok', or SQLite's list of problems. */
+  checkIntegrity(): string[] {
+    return (this.db.pragma('integrity_check', { simple: false }) as { integrity_check: string }[]).map((row) => row.integrity_check);
+  }
+}
+
+function storyColumns(story: Story) {
+  return {
+    id: story.id,
+    revision: story.revision,
+    slug: story.slug,
+    title: story.title,
+    feed: story.feed,
+    status: story.status,
+    sourceCount: story.sources.length,
+    createdAt: story.createdAt,
+    updatedAt: story.updatedAt,
+  };
+}
+
+/** SQLite's low-level failures, said in terms of the library. Storydesk errors pass through. */
+export function translateError(error: unknown, file: string): Error {
+  if (error instanceof StorydeskError) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = (error as Error)?.message ?? String(error);
+  if (isCorruptionError(error)) {
+    return new LibraryUnusableError(`the library ${file} is damaged (SQLite reports: ${message}). Restore it from a backup (storydesk restore-backup)`, {
+      path: file,
+      reason: 'damaged',
+    });
+  }
+  if (code === 'SQLITE_FULL') {
+    return new LibraryUnusableError(`the library ${file} could not be written: the disk is full. Nothing was saved; free some space and try again`, {
+      path: file,
+      reason: 'disk-full',
+    });
+  }
+  if (code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_PERM' || code === 'SQLITE_IOERR_WRITE') {
+    return new LibraryUnusableError(`the library ${file} cannot be written (${message}). Check that the file and its folder are writable`, {
+      path: file,
+      reason: 'read-only',
+    });
+  }
+  if (code === 'SQLITE_BUSY') {
+    return new LibraryUnusableError(`the library ${file} is busy: another program holds it locked. Try again in a moment`, { path: file, reason: 'busy' });
+  }
+  return error instanceof Error ? error : new Error(message);
+}
+
+export { LATEST_VERSION };

@@ -1,0 +1,176 @@
+/**
+ * The API contract: every method the back end offers, by name, with zod schemas for its request
+ * and its response. The service implements it once (electron/service.ts); each transport (IPC,
+ * HTTP in browser mode, the command line) carries exactly these methods and validates every
+ * request on arrival against these schemas.
+ */
+import { z } from 'zod';
+import {
+  AssetRefSchema,
+  IdSchema,
+  ImageMediaTypeSchema,
+  StorySchema,
+  StoryStatusSchema,
+  StorySummarySchema,
+  TimestampSchema,
+} from './model';
+
+const StoryRef = z.strictObject({ id: IdSchema });
+
+/** Who saved a revision; the service fills in the signed-in user when absent. */
+const Author = z.string().min(1).max(200).optional();
+
+export const STORY_SORTS = ['updated-desc', 'updated-asc', 'created-desc', 'title-asc'] as const;
+
+export const ListStoriesRequestSchema = z.strictObject({
+  /** `active` (the default) lists stories outside the trash; `trash` lists the trash. */
+  in: z.enum(['active', 'trash']).optional(),
+  status: StoryStatusSchema.optional(),
+  feed: z.string().optional(),
+  sort: z.enum(STORY_SORTS).optional(),
+});
+export type ListStoriesRequest = z.infer<typeof ListStoriesRequestSchema>;
+
+/** A snippet as segments, so no layer has to trust markup: `match` parts are highlighted. */
+export const SnippetSchema = z.array(z.strictObject({ text: z.string(), match: z.boolean() }));
+export type Snippet = z.infer<typeof SnippetSchema>;
+
+export const SearchHitSchema = z.strictObject({
+  story: StorySummarySchema,
+  /** Where the best match is: the story's title, dek, sections, timeline or sources. */
+  field: z.enum(['title', 'dek', 'sections', 'timeline', 'sources']),
+  snippet: SnippetSchema,
+  /** Higher is better; only the order is meaningful. */
+  score: z.number(),
+});
+export type SearchHit = z.infer<typeof SearchHitSchema>;
+
+export const RevisionSummarySchema = z.strictObject({
+  storyId: IdSchema,
+  revision: z.int().positive(),
+  savedAt: TimestampSchema,
+  author: z.string(),
+  summary: z.string(),
+  /** The editor's written reason when a gate (publishing with blockers) was overridden. */
+  overrideReason: z.string().optional(),
+  byteLength: z.int().nonnegative(),
+});
+export type RevisionSummary = z.infer<typeof RevisionSummarySchema>;
+
+const Base64 = z.base64();
+
+export const NewStorySchema = z.strictObject({
+  title: z.string().max(500).optional(),
+  feed: z.string().max(200).optional(),
+  dek: z.string().optional(),
+});
+
+export const api = {
+  listStories: {
+    request: ListStoriesRequestSchema,
+    response: z.array(StorySummarySchema),
+  },
+  searchStories: {
+    request: z.strictObject({
+      query: z.string().max(1000),
+      limit: z.int().min(1).max(200).optional(),
+      in: z.enum(['active', 'trash', 'all']).optional(),
+    }),
+    response: z.array(SearchHitSchema),
+  },
+  createStory: {
+    request: NewStorySchema.extend({ author: Author }),
+    response: StorySchema,
+  },
+  getStory: {
+    request: StoryRef,
+    response: StorySchema,
+  },
+  /** Saves a new revision; refused as a conflict unless `baseRevision` is the latest. */
+  saveStory: {
+    request: z.strictObject({
+      story: StorySchema,
+      baseRevision: z.int().nonnegative(),
+      summary: z.string().max(500).optional(),
+      author: Author,
+    }),
+    response: StorySchema,
+  },
+  duplicateStory: {
+    request: StoryRef.extend({ author: Author }),
+    response: StorySchema,
+  },
+  trashStory: {
+    request: StoryRef,
+    response: StorySummarySchema,
+  },
+  restoreStory: {
+    request: StoryRef,
+    response: StorySummarySchema,
+  },
+  /** Deletes a story in the trash for good, with its history. Refused outside the trash. */
+  purgeStory: {
+    request: StoryRef,
+    response: z.strictObject({ id: IdSchema }),
+  },
+  listRevisions: {
+    request: z.strictObject({ storyId: IdSchema }),
+    response: z.array(RevisionSummarySchema),
+  },
+  getRevision: {
+    request: z.strictObject({ storyId: IdSchema, revision: z.int().positive() }),
+    response: z.strictObject({ revision: RevisionSummarySchema, story: StorySchema }),
+  },
+  /** Makes an earlier revision's content the newest revision; history is never rewritten. */
+  restoreRevision: {
+    request: z.strictObject({
+      storyId: IdSchema,
+      revision: z.int().positive(),
+      baseRevision: z.int().nonnegative(),
+      author: Author,
+    }),
+    response: StorySchema,
+  },
+  putAsset: {
+    request: z.strictObject({ mediaType: ImageMediaTypeSchema, data: Base64 }),
+    response: AssetRefSchema,
+  },
+  getAsset: {
+    request: z.strictObject({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+    response: z.strictObject({ asset: AssetRefSchema, data: Base64 }),
+  },
+  setStoryStatus: {
+    request: z.strictObject({
+      id: IdSchema,
+      status: StoryStatusSchema,
+      baseRevision: z.int().nonnegative(),
+      /** Required (once the coverage review exists) to publish a story that has blockers. */
+      overrideReason: z.string().min(1).max(2000).optional(),
+      author: Author,
+    }),
+    response: StorySchema,
+  },
+  backupLibrary: {
+    request: z.strictObject({}),
+    response: z.strictObject({
+      path: z.string(),
+      byteLength: z.int().nonnegative(),
+      /** Backups the retention policy deleted after this one was made. */
+      removed: z.array(z.string()),
+    }),
+  },
+  listBackups: {
+    request: z.strictObject({}),
+    response: z.array(z.strictObject({ path: z.string(), createdAt: TimestampSchema, byteLength: z.int().nonnegative() })),
+  },
+} as const;
+
+export type Api = typeof api;
+export type ApiMethod = keyof Api;
+export type ApiRequest<Method extends ApiMethod> = z.input<Api[Method]['request']>;
+export type ApiResponse<Method extends ApiMethod> = z.output<Api[Method]['response']>;
+
+/** What a back end implements and what a client calls: one async function per method. */
+export type ApiHandlers = { [Method in ApiMethod]: (request: ApiRequest<Method>) => Promise<ApiResponse<Method>> };
+
+export const API_METHODS = Object.keys(api) as ApiMethod[];
