@@ -3,10 +3,11 @@
  * `--library PATH` (else STORYDESK_LIBRARY, else the default library) and `--json`. Exit code 0
  * on success, 1 with a one-line reason on failure, 2 for a command line that cannot be read.
  */
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import type { SearchHit } from '../shared/api';
 import { StorydeskError } from '../shared/errors';
-import type { StorySummary } from '../shared/model';
+import { STORY_STATUSES, type StorySummary } from '../shared/model';
 import { renderStoryText } from '../shared/page-text';
 import { openLibraryService } from './library';
 import { resolveLibraryPath } from './paths';
@@ -121,7 +122,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     return command === undefined && !values.help ? 2 : 0;
   }
 
-  const libraryPath = resolveLibraryPath(values.library, { platform: process.platform, env: io.env, home: io.env.HOME ?? '' });
+  const libraryPath = resolveLibraryPath(values.library, { platform: process.platform, env: io.env, home: io.env.HOME || os.homedir() });
   const print = (value: unknown, text: () => string) => io.stdout(values.json ? `${JSON.stringify(value, null, 2)}\n` : text());
 
   try {
@@ -149,6 +150,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       switch (command) {
         case 'list': {
           const status = values.status as StorySummary['status'] | undefined;
+          if (status !== undefined && !STORY_STATUSES.includes(status)) throw new UsageError(`--status takes one of ${STORY_STATUSES.join(', ')}`);
           const stories = await service.listStories({ in: values.trash ? 'trash' : 'active', ...(status ? { status } : {}), ...(values.feed !== undefined ? { feed: values.feed } : {}) });
           print(stories, () => summaryTable(stories));
           break;

@@ -38,16 +38,25 @@ export function storySearchText(story: Story): StorySearchText {
   };
 }
 
+/** Latin letters that Unicode does not decompose into a base letter and an accent. */
+const LATIN_LETTERS: Record<string, string> = {
+  ł: 'l', ø: 'o', æ: 'ae', œ: 'oe', ß: 'ss', đ: 'd', ð: 'd', þ: 'th', ı: 'i', ħ: 'h', ŧ: 't', ŋ: 'ng', ĸ: 'k',
+};
+
 /**
- * A URL slug from a title: letters and digits of any script kept (lowercased, accents dropped),
- * everything else (spaces, U+2011, U+2019, punctuation) a single hyphen.
+ * A URL slug from a title: letters and digits kept (lowercased, accents dropped, ł → l, ß → ss),
+ * everything else (spaces, U+2011, U+2019, punctuation) a single hyphen. Words are never cut:
+ * the slug stops at the last whole word within `maxLength`.
  */
-export function slugFromTitle(title: string, maxLength = 80): string {
+export function slugFromTitle(title: string, maxLength = 100): string {
   const words = title
+    .toLowerCase()
+    .replace(/[łøæœßđðþıħŧŋĸ]/g, (letter) => LATIN_LETTERS[letter] ?? letter)
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
-    .toLowerCase()
     .split(/[^\p{L}\p{N}]+/u)
+    // Slugs are ASCII in URLs; words in other scripts are left to the editor to transliterate.
+    .map((word) => word.replace(/[^a-z0-9]/g, ''))
     .filter(Boolean);
   let slug = '';
   for (const word of words) {
@@ -55,7 +64,5 @@ export function slugFromTitle(title: string, maxLength = 80): string {
     if (next.length > maxLength) break;
     slug = next;
   }
-  // Slugs are ASCII in URLs; non-Latin titles fall back to a neutral slug the editor can change.
-  slug = slug.replace(/[^a-z0-9-]/g, '').replace(/-+/g, '-').replace(/^-|-$/g, '');
   return slug || 'story';
 }

@@ -136,7 +136,12 @@ export async function backupLibrary(
  */
 export async function restoreBackup(libraryPath: string, backupPath: string, now = new Date()): Promise<{ previous?: string }> {
   const library = path.resolve(libraryPath);
-  inspectLibraryFile(path.resolve(backupPath), { quickCheck: true });
+  const backup = path.resolve(backupPath);
+  const state = inspectLibraryFile(backup, { quickCheck: true });
+  if (state.kind !== 'library') {
+    const why = state.kind === 'missing' ? 'there is no such file' : 'the file is empty';
+    throw new LibraryUnusableError(`${backup} cannot be restored: ${why}. The library was not changed.`, { path: backup, reason: state.kind });
+  }
 
   let previous: string | undefined;
   let current: LibraryStore | undefined;
@@ -151,7 +156,7 @@ export async function restoreBackup(libraryPath: string, backupPath: string, now
       previous = (await backupLibrary(current, { now, label: 'before-restore', policy: { keepLast: Infinity, keepDaily: 0, keepWeekly: 0 } })).path;
       // The backup API copies page by page into the live file under SQLite's locks, so a
       // Storydesk window that has the library open sees the restored content, not a torn file.
-      const source = new Database(path.resolve(backupPath), { readonly: true, fileMustExist: true });
+      const source = new Database(backup, { readonly: true, fileMustExist: true });
       try {
         current.close();
         await source.backup(library);
@@ -169,7 +174,7 @@ export async function restoreBackup(libraryPath: string, backupPath: string, now
       }
     }
     const partial = `${library}.restoring`;
-    fs.copyFileSync(path.resolve(backupPath), partial);
+    fs.copyFileSync(backup, partial);
     fs.renameSync(partial, library);
   }
   // Opening migrates a backup from an earlier version and proves the result is a sound library.

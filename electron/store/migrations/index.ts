@@ -27,6 +27,9 @@ export const APPLICATION_ID = 0x53444b31;
  * transaction. Returns the versions applied. The caller has checked the file is not newer.
  */
 export function migrate(db: Database.Database, target = LATEST_VERSION): number[] {
+  // Up to date (the usual case): no write lock is taken, so opening never waits on a writer.
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version === target && version > 0) return [];
   return db.transaction(() => {
     const current = db.pragma('user_version', { simple: true }) as number;
     if (current > LATEST_VERSION) {
