@@ -29,6 +29,7 @@ Commands:
   search TEXT              full-text search, best matches first (--limit N)
   backup                   back up the library now (old backups are pruned by the retention policy)
   backups                  the library's backups, newest first
+  verify                   read the whole library to find damage (exit 1 if any)
   restore-backup FILE      replace the library with a backup (--latest for the newest one);
                            the library it replaces is backed up first
   start                    open the library (creating it with the sample story) and show it
@@ -143,7 +144,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       return 0;
     }
 
-    const known = ['list', 'show', 'search', 'backup', 'start'];
+    const known = ['list', 'show', 'search', 'backup', 'verify', 'start'];
     if (!known.includes(command)) throw new UsageError(`unknown command "${command}"`);
     const { store, service } = openLibraryService(libraryPath);
     try {
@@ -176,6 +177,16 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
             `Backed up ${libraryPath}\n  to ${result.path} (${result.byteLength} bytes).\n` +
             (result.removed.length ? `Removed ${result.removed.length} older backup(s) under the retention policy.\n` : ''),
           );
+          break;
+        }
+        case 'verify': {
+          const result = await service.verifyLibrary({});
+          print(result, () =>
+            result.problems.length === 0
+              ? `${result.path}: no damage found.\n`
+              : `${result.path} is damaged:\n${result.problems.map((problem) => `  ${problem}`).join('\n')}\nRestore it from a backup (storydesk restore-backup --latest).\n`,
+          );
+          if (result.problems.length > 0) return 1;
           break;
         }
         case 'start': {

@@ -199,6 +199,8 @@ export function createService(store: LibraryStore, options: ServiceOptions = {})
 
     backupLibrary: () => backupLibrary(store, { now: now(), ...(options.backupPolicy ? { policy: options.backupPolicy } : {}) }),
 
+    verifyLibrary: () => ({ path: store.path, problems: store.checkIntegrity() }),
+
     listBackups: () =>
       listBackups(store.path).map((backup) => ({ path: backup.path, createdAt: backup.createdAt.toISOString(), byteLength: backup.byteLength })),
   };

@@ -159,6 +159,11 @@ export const api = {
       removed: z.array(z.string()),
     }),
   },
+  /** Reads the whole library to find damage; slow on a large library (seconds). */
+  verifyLibrary: {
+    request: z.strictObject({}),
+    response: z.strictObject({ path: z.string(), problems: z.array(z.string()) }),
+  },
   listBackups: {
     request: z.strictObject({}),
     response: z.array(z.strictObject({ path: z.string(), createdAt: TimestampSchema, byteLength: z.int().nonnegative() })),

@@ -297,3 +297,20 @@ describe('the installed storydesk command', () => {
     expect(rows).toEqual([[SAMPLE_ID, 'draft', '2026-02-02 12:00', '6', 'Top Headlines', SAMPLE_TITLE]]);
   });
 });
+
+describe('storydesk verify', () => {
+  it('reports a sound library and exits 0', async () => {
+    const run = await inLibrary('verify');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toBe(`${library}: no damage found.\n`);
+    expect(parseJson<{ problems: string[] }>(await inLibrary('verify', '--json')).problems).toEqual([]);
+  });
+
+  it('exits 1 with a one-line reason for a library it cannot open', async () => {
+    fs.writeFileSync(library, 'not a library');
+    const run = await inLibrary('verify');
+    expect(run.code).toBe(1);
+    expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/not a Storydesk library/);
+  });
+});
