@@ -147,11 +147,6 @@ export class LibraryStore {
     this.now = now;
     this.statements = {
       summary: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM stories WHERE id = ?`).raw(true),
-      current: db.prepare(
-        `SELECT revisions.content AS content FROM stories
-         JOIN revisions ON revisions.story_id = stories.id AND revisions.revision = stories.revision
-         WHERE stories.id = ?`,
-      ),
       currentText: db.prepare(
         `SELECT revisions.content FROM stories
          JOIN revisions ON revisions.story_id = stories.id AND revisions.revision = stories.revision
@@ -376,9 +371,7 @@ export class LibraryStore {
   }
 
   getStory(id: string): Story {
-    const row = this.read(() => this.statements.current.get(id) as { content: string } | undefined);
-    if (!row) throw new NotFoundError('story', id);
-    return JSON.parse(row.content) as Story;
+    return JSON.parse(this.getStoryText(id)) as Story;
   }
 
   /** The current revision's stored JSON, for callers that compare or forward it as text. */
