@@ -147,6 +147,8 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     const known = ['list', 'show', 'search', 'backup', 'verify', 'start'];
     if (!known.includes(command)) throw new UsageError(`unknown command "${command}"`);
     const { store, service } = openLibraryService(libraryPath);
+    // Said on stderr, so that a mistyped --library is noticed and --json output stays clean.
+    if (store.created) io.stderr(`Created a new library at ${libraryPath}, with the sample story.\n`);
     try {
       switch (command) {
         case 'list': {

@@ -71,7 +71,7 @@ describe('storydesk list', () => {
   it('shows the sample story in a new library', async () => {
     const run = await inLibrary('list');
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toBe('');
+    expect(run.stderr).toBe(`Created a new library at ${library}, with the sample story.\n`);
     const [header, ...rows] = tableRows(run.stdout);
     expect(header).toEqual(['ID', 'STATUS', 'UPDATED (UTC)', 'SOURCES', 'FEED', 'TITLE']);
     expect(rows).toEqual([[SAMPLE_ID, 'draft', '2026-02-02 12:00', '6', 'Top Headlines', SAMPLE_TITLE]]);
@@ -116,7 +116,7 @@ describe('storydesk show', () => {
     const run = await inLibrary('show', SAMPLE_ID);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toBe(`${seedPage}\n`);
-    expect(run.stderr).toBe('');
+    expect(run.stderr).toBe(`Created a new library at ${library}, with the sample story.\n`);
   });
 
   it('finds a story by its slug and by a unique start of its id', async () => {
@@ -129,6 +129,7 @@ describe('storydesk show', () => {
   });
 
   it('refuses a story that does not exist with exit 1 and one line on stderr', async () => {
+    await inLibrary('list');
     const run = await inLibrary('show', 'nope');
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
@@ -137,6 +138,7 @@ describe('storydesk show', () => {
   });
 
   it('asks for the story with exit 2 when none is given', async () => {
+    await inLibrary('list');
     const run = await inLibrary('show');
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^storydesk: missing story ID\n/);
@@ -167,6 +169,7 @@ describe('storydesk search', () => {
   });
 
   it('says "No matches." for a word the library does not hold', async () => {
+    await inLibrary('list');
     const run = await inLibrary('search', 'zeppelin');
     expect(run).toEqual({ code: 0, stdout: 'No matches.\n', stderr: '' });
   });
@@ -255,6 +258,15 @@ describe('storydesk backup and restore-backup', () => {
   });
 });
 
+describe('a new library', () => {
+  it('is announced on stderr, once, so that a mistyped --library is noticed', async () => {
+    const first = await inLibrary('list', '--json');
+    expect(first.stderr).toBe(`Created a new library at ${library}, with the sample story.\n`);
+    expect(parseJson<StorySummary[]>(first)).toHaveLength(1);
+    expect((await inLibrary('list')).stderr).toBe('');
+  });
+});
+
 describe('storydesk refusals', () => {
   it('exits 2 for an unknown command', async () => {
     const run = await inLibrary('frobnicate');
@@ -290,7 +302,7 @@ describe('the installed storydesk command', () => {
       encoding: 'utf8',
       env: { ...process.env, HOME: folder, STORYDESK_LIBRARY: '' },
     });
-    expect(result.stderr).toBe('');
+    expect(result.stderr).toBe(`Created a new library at ${library}, with the sample story.\n`);
     expect(result.status).toBe(0);
     const [header, ...rows] = tableRows(result.stdout);
     expect(header?.[0]).toBe('ID');

@@ -136,6 +136,8 @@ function connect(file: string): Database.Database {
 export class LibraryStore {
   readonly path: string;
   readonly db: Database.Database;
+  /** True when this open created the library (it did not exist, or was an empty file). */
+  created = false;
   private readonly now: () => Date;
   private readonly statements;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
@@ -251,7 +253,9 @@ export class LibraryStore {
       fs.rmSync(partial, { force: true });
       throw translateError(error, file);
     }
-    return LibraryStore.open(file, { ...options, seed: undefined, now });
+    const store = LibraryStore.open(file, { ...options, seed: undefined, now });
+    store.created = true;
+    return store;
   }
 
   /** Catches the search index up and closes the file (SQLite checkpoints the WAL on close). */
