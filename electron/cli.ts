@@ -3,12 +3,16 @@
  * `--library PATH` (else STORYDESK_LIBRARY, else the default library) and `--json`. Exit code 0
  * on success, 1 with a one-line reason on failure, 2 for a command line that cannot be read.
  */
+import fs from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import type { SearchHit } from '../shared/api';
-import { StorydeskError } from '../shared/errors';
-import { STORY_STATUSES, type StorySummary } from '../shared/model';
+import type { RevisionSummary, SearchHit } from '../shared/api';
+import { reviewCoverage, rulesForStory } from '../shared/coverage';
+import type { CoverageReport } from '../shared/coverage-schema';
+import { NotFoundError, PublishBlockedError, StorydeskError } from '../shared/errors';
+import { STORY_STATUSES, type Story, type StorySummary } from '../shared/model';
 import { renderStoryText } from '../shared/page-text';
+import { formatCoverageReport, readRulesFile, readStoryFile, UnreadableInputError } from './cli-check';
 import { openLibraryService } from './library';
 import { resolveLibraryPath } from './paths';
 import { listBackups, restoreBackup } from './store/backups';
@@ -27,6 +31,13 @@ Commands:
   list                     the stories in the library (--trash for the trash, --status S, --feed F)
   show ID                  a story as its page reads (ID, slug or the start of an ID)
   search TEXT              full-text search, best matches first (--limit N)
+  check ID|FILE            the coverage review of a story in the library or of a story JSON file
+                           (--rules FILE to lay rules over the library's and the story's);
+                           exit 0 without blockers, 1 with blockers, 2 if the input cannot be read
+  status ID STATUS         set a story's status: draft, review or published; publishing a story
+                           with blockers needs --reason TEXT, which its history keeps
+  history ID               a story's revisions: when, who, what, and any override reason
+  rules                    the library's coverage rules (--set FILE to replace them)
   backup                   back up the library now (old backups are pruned by the retention policy)
   backups                  the library's backups, newest first
   verify                   read the whole library to find damage (exit 1 if any)
@@ -79,6 +90,26 @@ function searchResults(hits: readonly SearchHit[], isTerminal: boolean): string 
   );
 }
 
+function historyTable(revisions: readonly RevisionSummary[]): string {
+  return (
+    revisions
+      .map((revision) => {
+        const line = `${String(revision.revision).padStart(4)}  ${revision.savedAt.slice(0, 19).replace('T', ' ')}  ${revision.author}  ${revision.summary}`;
+        return revision.overrideReason === undefined ? line : `${line}\n        override reason: ${revision.overrideReason}`;
+      })
+      .join('\n') + '\n'
+  );
+}
+
+/** The argument of `check` when it names an existing file rather than a story. */
+function storyFileArgument(argument: string): string | undefined {
+  try {
+    return fs.statSync(argument).isFile() ? argument : undefined;
+  } catch {
+    return /\.json$/i.test(argument) ? argument : undefined;
+  }
+}
+
 /** Finds a story by exact id, then slug, then a unique start of an id. */
 function resolveStoryId(stories: readonly StorySummary[], wanted: string): string {
   const exact = stories.find((story) => story.id === wanted) ?? stories.find((story) => story.slug === wanted);
@@ -110,6 +141,9 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
         feed: { type: 'string' },
         limit: { type: 'string' },
         latest: { type: 'boolean', default: false },
+        rules: { type: 'string' },
+        reason: { type: 'string' },
+        set: { type: 'string' },
       },
     });
   } catch (error) {
@@ -125,6 +159,11 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
 
   const libraryPath = resolveLibraryPath(values.library, { platform: process.platform, env: io.env, home: io.env.HOME || os.homedir() });
   const print = (value: unknown, text: () => string) => io.stdout(values.json ? `${JSON.stringify(value, null, 2)}\n` : text());
+  /** Prints a review; the exit code says whether it found blockers. */
+  const printReview = (story: Story, report: CoverageReport): number => {
+    print({ storyId: story.id, title: story.title, ...report }, () => formatCoverageReport(story, report));
+    return report.counts.blocker > 0 ? 1 : 0;
+  };
 
   try {
     if (command === 'restore-backup') {
@@ -144,8 +183,15 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       return 0;
     }
 
-    const known = ['list', 'show', 'search', 'backup', 'verify', 'start'];
+    const known = ['list', 'show', 'search', 'check', 'status', 'history', 'rules', 'backup', 'verify', 'start'];
     if (!known.includes(command)) throw new UsageError(`unknown command "${command}"`);
+    const extraRules = command === 'check' && values.rules !== undefined ? readRulesFile(values.rules) : undefined;
+    const checkFile = command === 'check' ? storyFileArgument(positional(positionals, 1, 'story ID or FILE')) : undefined;
+    // A story file is checked without a library unless one was named: checking a file should not create one.
+    if (checkFile !== undefined && values.library === undefined) {
+      const story = readStoryFile(checkFile);
+      return printReview(story, reviewCoverage(story, rulesForStory(story, undefined, extraRules)));
+    }
     const { store, service } = openLibraryService(libraryPath);
     // Said on stderr, so that a mistyped --library is noticed and --json output stays clean.
     if (store.created) io.stderr(`Created a new library at ${libraryPath}, with the sample story.\n`);
@@ -171,6 +217,64 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
           if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new UsageError('--limit takes a whole number above 0');
           const hits = await service.searchStories({ query, ...(limit ? { limit } : {}) });
           print(hits, () => searchResults(hits, io.isTerminal));
+          break;
+        }
+        case 'check': {
+          if (checkFile !== undefined) {
+            const story = readStoryFile(checkFile);
+            const { library } = await service.getCoverageRules({});
+            return printReview(story, reviewCoverage(story, rulesForStory(story, library, extraRules)));
+          }
+          const id = resolveStoryId(await service.listStories({ in: 'active' }), positional(positionals, 1, 'story ID or FILE'));
+          let story;
+          try {
+            story = await service.getStory({ id });
+          } catch (error) {
+            if (error instanceof NotFoundError) throw new UnreadableInputError(`there is no story "${id}" in ${libraryPath}, and no file of that name`);
+            throw error;
+          }
+          return printReview(story, await service.reviewStory({ id, ...(extraRules ? { rules: extraRules } : {}) }));
+        }
+        case 'status': {
+          const id = resolveStoryId(await service.listStories({}), positional(positionals, 1, 'story ID'));
+          const status = positional(positionals, 2, 'STATUS') as StorySummary['status'];
+          if (!STORY_STATUSES.includes(status)) throw new UsageError(`STATUS is one of ${STORY_STATUSES.join(', ')}`);
+          const current = await service.getStory({ id });
+          try {
+            const story = await service.setStoryStatus({ id, status, baseRevision: current.revision, ...(values.reason !== undefined ? { overrideReason: values.reason } : {}) });
+            print(story, () => `«${story.title}» is now ${story.status} (revision ${story.revision}).
+`);
+          } catch (error) {
+            if (!(error instanceof PublishBlockedError) || values.json) throw error;
+            io.stderr(
+              `storydesk: «${current.title}» has ${error.blockers.length} blocker${error.blockers.length === 1 ? '' : 's'} and was not published:
+` +
+                error.blockers.map((blocker) => `  ✗ ${blocker.place}: ${blocker.message}
+`).join('') +
+                'Fix them, or publish anyway with --reason TEXT; the reason is kept in the story\'s history.\n',
+            );
+            return 1;
+          }
+          break;
+        }
+        case 'history': {
+          const stories = [...(await service.listStories({ in: 'active' })), ...(await service.listStories({ in: 'trash' }))];
+          const id = resolveStoryId(stories, positional(positionals, 1, 'story ID'));
+          const revisions = await service.listRevisions({ storyId: id });
+          print(revisions, () => historyTable(revisions));
+          break;
+        }
+        case 'rules': {
+          const settings = values.set === undefined ? await service.getCoverageRules({}) : await service.setCoverageRules({ rules: readRulesFile(values.set) });
+          print(settings, () =>
+            `Coverage rules of ${libraryPath}${values.set === undefined ? '' : ' (updated)'}:
+` +
+            `  set by the library: ${JSON.stringify(settings.library)}
+` +
+            `  in force (with the defaults): ${JSON.stringify(settings.effective, null, 2).replace(/\n/g, '\n  ')}
+` +
+            'A story\'s own rules (its coverageRules field) apply over these.\n',
+          );
           break;
         }
         case 'backup': {
@@ -210,6 +314,10 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`storydesk: ${error.message}\nRun storydesk --help for the commands.\n`);
+      return 2;
+    }
+    if (error instanceof UnreadableInputError) {
+      io.stderr(`storydesk: ${error.message}\n`);
       return 2;
     }
     const message = error instanceof StorydeskError || error instanceof Error ? error.message : String(error);

@@ -7,7 +7,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { z } from 'zod';
 import { api, API_METHODS, type Api, type ApiHandlers, type ApiMethod, type ApiResponse, type RevisionSummary } from '../shared/api';
-import { InvalidInputError, parseOrThrow } from '../shared/errors';
+import { blockersOf, reviewCoverage, rulesForStory } from '../shared/coverage';
+import { CoverageRulesPatchSchema, mergeCoverageRules, type CoverageRulesPatch } from '../shared/coverage-schema';
+import { InvalidInputError, parseOrThrow, PublishBlockedError } from '../shared/errors';
 import { readImageInfo } from '../shared/image-info';
 import type { Story } from '../shared/model';
 import { slugFromTitle } from '../shared/story-text';
@@ -23,12 +25,10 @@ export interface ServiceOptions {
   now?: () => Date;
   newId?: () => string;
   backupPolicy?: BackupPolicy;
-  /**
-   * Reasons a story may not be published as it stands (the coverage review's blockers). An
-   * empty list lets it through; otherwise publishing needs an override reason.
-   */
-  publishBlockers?: (story: Story) => string[];
 }
+
+/** Where the library keeps its coverage rules (`library_meta`). */
+const COVERAGE_RULES_SETTING = 'coverage-rules';
 
 type Implementation = {
   [Method in ApiMethod]: (request: z.output<Api[Method]['request']>) => ApiResponse<Method> | Promise<ApiResponse<Method>>;
@@ -51,6 +51,20 @@ export function createService(store: LibraryStore, options: ServiceOptions = {})
   const newId = options.newId ?? randomUUID;
   const fallbackAuthor = options.author ?? defaultAuthor();
   const timestamp = () => now().toISOString();
+
+  /**
+   * The library's coverage rules. A stored value that no longer validates (written by a newer
+   * version, say) is ignored rather than blocking every review; setCoverageRules replaces it.
+   */
+  function libraryRules(): CoverageRulesPatch {
+    const parsed = CoverageRulesPatchSchema.safeParse(store.getSetting(COVERAGE_RULES_SETTING) ?? {});
+    return parsed.success ? parsed.data : {};
+  }
+
+  function coverageSettings() {
+    const library = libraryRules();
+    return { library, effective: mergeCoverageRules(library) };
+  }
 
   /**
    * Saves `next` as the revision after `baseRevision`, unless it is the stored revision already
@@ -179,14 +193,13 @@ export function createService(store: LibraryStore, options: ServiceOptions = {})
       const head = store.getStoryHead(request.id);
       const next: Story = { ...current, status: request.status };
       if (request.status === 'published') {
-        const blockers = current.revision === request.baseRevision ? (options.publishBlockers?.(current) ?? []) : [];
-        if (blockers.length > 0 && !request.overrideReason) {
-          throw new InvalidInputError('request to publish', [
-            {
-              path: 'overrideReason',
-              message: `the story has ${blockers.length} blocker${blockers.length === 1 ? '' : 's'} (${blockers.slice(0, 3).join('; ')}); publishing it needs a written override reason`,
-            },
-          ]);
+        // The gate: a stale base revision fails as a conflict in the save below instead, so the
+        // editor never overrides blockers of a version they have not seen.
+        if (current.revision === request.baseRevision && !request.overrideReason) {
+          const blockers = blockersOf(reviewCoverage(current, rulesForStory(current, libraryRules())));
+          if (blockers.length > 0) {
+            throw new PublishBlockedError(current.id, blockers.map(({ code, message, place }) => ({ code, message, place })));
+          }
         }
         if (current.status !== 'published') next.publishedAt = timestamp();
       }
@@ -195,6 +208,18 @@ export function createService(store: LibraryStore, options: ServiceOptions = {})
         summary: `Status: ${current.status} → ${request.status}`,
         ...(request.overrideReason ? { overrideReason: request.overrideReason } : {}),
       });
+    },
+
+    reviewStory: (request) => {
+      const story = store.getStory(request.id);
+      return reviewCoverage(story, rulesForStory(story, libraryRules(), request.rules));
+    },
+
+    getCoverageRules: () => coverageSettings(),
+
+    setCoverageRules: (request) => {
+      store.putSetting(COVERAGE_RULES_SETTING, request.rules);
+      return coverageSettings();
     },
 
     backupLibrary: () => backupLibrary(store, { now: now(), ...(options.backupPolicy ? { policy: options.backupPolicy } : {}) }),

@@ -14,6 +14,7 @@ import {
   StorySummarySchema,
   TimestampSchema,
 } from './model';
+import { CoverageReportSchema, CoverageRulesPatchSchema, CoverageRulesSchema } from './coverage-schema';
 
 const StoryRef = z.strictObject({ id: IdSchema });
 
@@ -64,6 +65,9 @@ export const NewStorySchema = z.strictObject({
   feed: z.string().max(200).optional(),
   dek: z.string().optional(),
 });
+
+/** The library's own coverage rules, and the rules they make with the defaults. */
+export const CoverageSettingsSchema = z.strictObject({ library: CoverageRulesPatchSchema, effective: CoverageRulesSchema });
 
 export const api = {
   listStories: {
@@ -144,11 +148,31 @@ export const api = {
       id: IdSchema,
       status: StoryStatusSchema,
       baseRevision: z.int().nonnegative(),
-      /** Required (once the coverage review exists) to publish a story that has blockers. */
+      /**
+       * Required to publish a story whose coverage review has blockers (without it the request
+       * fails with `publish-blocked`, listing them); kept with the revision.
+       */
       overrideReason: z.string().min(1).max(2000).optional(),
       author: Author,
     }),
     response: StorySchema,
+  },
+  /**
+   * The coverage review of a saved story under the library's rules, the story's own and, when
+   * given, `rules` laid over both (to try a rule out without saving it).
+   */
+  reviewStory: {
+    request: StoryRef.extend({ rules: CoverageRulesPatchSchema.optional() }),
+    response: CoverageReportSchema,
+  },
+  getCoverageRules: {
+    request: z.strictObject({}),
+    response: CoverageSettingsSchema,
+  },
+  /** Replaces the library's coverage rules (a story's own rules still apply over them). */
+  setCoverageRules: {
+    request: z.strictObject({ rules: CoverageRulesPatchSchema }),
+    response: CoverageSettingsSchema,
   },
   backupLibrary: {
     request: z.strictObject({}),

@@ -9,11 +9,14 @@ type NumberedStory = Pick<Story, 'sections' | 'sources' | 'timeline' | 'citation
 
 /** Every citation node of the story, in reading order: sections, then the timeline. */
 export function citationsInReadingOrder(story: Pick<Story, 'sections' | 'timeline'>): Citation[] {
-  const inlines: Inline[] = [
-    ...story.sections.flatMap((section) => section.body.flatMap((paragraph) => paragraph.content)),
-    ...story.timeline.flatMap((entry) => entry.body),
-  ];
-  return inlines.filter((inline): inline is Citation => inline.type === 'citation');
+  // Plain loops: this runs on every keystroke's review, over stories of thousands of nodes.
+  const citations: Citation[] = [];
+  const collect = (content: readonly Inline[]) => {
+    for (const inline of content) if (inline.type === 'citation') citations.push(inline);
+  };
+  for (const section of story.sections) for (const paragraph of section.body) collect(paragraph.content);
+  for (const entry of story.timeline) collect(entry.body);
+  return citations;
 }
 
 /**
@@ -55,7 +58,8 @@ export function citationNumbers(story: NumberedStory): Map<SourceId, number> {
       : story.citationOrder === 'first-appearance'
         ? byFirstAppearance(story)
         : [...story.sources];
-  const cited = new Set(citationsInReadingOrder(story).flatMap((citation) => citation.sources));
+  const cited = new Set<SourceId>();
+  for (const citation of citationsInReadingOrder(story)) for (const id of citation.sources) cited.add(id);
   const numbered = [...ordered.filter((source) => cited.has(source.id)), ...ordered.filter((source) => !cited.has(source.id))];
   return new Map(numbered.map((source, index) => [source.id, index + 1]));
 }

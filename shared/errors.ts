@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod';
 
-export type ErrorCode = 'not-found' | 'conflict' | 'invalid-input' | 'library-unusable' | 'internal';
+export type ErrorCode = 'not-found' | 'conflict' | 'invalid-input' | 'publish-blocked' | 'library-unusable' | 'internal';
 
 /** One thing wrong with an input: where (`sections[2].body[0].content[1].text`) and what. */
 export interface FieldProblem {
@@ -74,6 +74,37 @@ export class InvalidInputError extends StorydeskError {
   }
 }
 
+/** One blocker of the coverage review, as the publish gate reports it. */
+export interface BlockerSummary {
+  code: string;
+  message: string;
+  place: string;
+}
+
+/**
+ * Publishing (or a final export) refused because the coverage review found blockers and the
+ * request gave no override reason. The editor shows the blockers and asks for a reason.
+ */
+export class PublishBlockedError extends StorydeskError {
+  readonly blockers: BlockerSummary[];
+
+  constructor(storyId: string, blockers: BlockerSummary[]) {
+    const listed = blockers
+      .slice(0, 3)
+      .map((blocker) => `${blocker.place}: ${blocker.message}`)
+      .join('; ');
+    const more = blockers.length > 3 ? `; and ${blockers.length - 3} more` : '';
+    super(
+      'publish-blocked',
+      `story ${JSON.stringify(storyId)} has ${blockers.length} blocker${blockers.length === 1 ? '' : 's'} (${listed}${more}); ` +
+        'publishing it anyway needs a written override reason',
+      { storyId, blockers },
+    );
+    this.name = 'PublishBlockedError';
+    this.blockers = blockers;
+  }
+}
+
 /** The library file cannot be used: not a library, damaged, from a newer version, unwritable. */
 export class LibraryUnusableError extends StorydeskError {
   constructor(message: string, details: Record<string, unknown> = {}) {
@@ -98,6 +129,12 @@ export function errorFromPayload(payload: ErrorPayload): StorydeskError {
     case 'invalid-input': {
       const problems = Array.isArray(details.problems) ? (details.problems as FieldProblem[]) : [];
       const error = new InvalidInputError('input', problems);
+      error.message = payload.message;
+      return error;
+    }
+    case 'publish-blocked': {
+      const blockers = Array.isArray(details.blockers) ? (details.blockers as BlockerSummary[]) : [];
+      const error = new PublishBlockedError(String(details.storyId ?? ''), blockers);
       error.message = payload.message;
       return error;
     }

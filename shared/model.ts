@@ -6,6 +6,7 @@
  * Text is stored exactly as typed: no normalisation, so U+2011, U+202F and the like survive.
  */
 import { z } from 'zod';
+import { CoverageRulesPatchSchema } from './coverage-schema';
 
 /** Ids are opaque, URL-safe strings chosen by whoever creates the object. */
 export const IdSchema = z
@@ -190,6 +191,8 @@ export const StorySchema = z
     timeline: z.array(TimelineEntrySchema),
     citationOrder: CitationOrderSchema,
     citationStyle: CitationStyleSchema,
+    /** The story's own coverage rules, laid over the library's (DESIGN §4). */
+    coverageRules: CoverageRulesPatchSchema.optional(),
     createdAt: TimestampSchema,
     updatedAt: TimestampSchema,
     publishedAt: TimestampSchema.optional(),

@@ -144,7 +144,7 @@ describe('saving', () => {
     store.close();
   });
 
-  it('changes status through setStoryStatus, as a revision, and records an override reason', async () => {
+  it('changes status through setStoryStatus, as a revision', async () => {
     const { store, service } = open();
     const reviewed = await service.setStoryStatus({ id: SAMPLE_ID, status: 'review', baseRevision: 1 });
     expect(reviewed).toMatchObject({ status: 'review', revision: 2 });
@@ -153,19 +153,6 @@ describe('saving', () => {
     expect(published.publishedAt).toBeDefined();
     const [latest] = await service.listRevisions({ storyId: SAMPLE_ID });
     expect(latest).toMatchObject({ summary: 'Status: review → published', overrideReason: 'Editor-in-chief approved' });
-    store.close();
-  });
-
-  it('applies a publish gate when one is given', async () => {
-    const file = freshLibraryPath();
-    const { store, service } = openLibraryService(file, { publishBlockers: () => ['source [1] has no URL'] });
-    await expect(service.setStoryStatus({ id: SAMPLE_ID, status: 'published', baseRevision: 1 })).rejects.toMatchObject({
-      code: 'invalid-input',
-      problems: [{ path: 'overrideReason' }],
-    });
-    expect((await service.getStory({ id: SAMPLE_ID })).status).toBe('draft');
-    const published = await service.setStoryStatus({ id: SAMPLE_ID, status: 'published', baseRevision: 1, overrideReason: 'Sources confirmed by phone' });
-    expect(published.status).toBe('published');
     store.close();
   });
 

@@ -194,6 +194,8 @@ export class LibraryStore {
          ON CONFLICT (sha256) DO NOTHING`,
       ),
       getAsset: db.prepare('SELECT sha256, media_type, width, height, byte_length, data FROM assets WHERE sha256 = ?'),
+      getSetting: db.prepare('SELECT value FROM library_meta WHERE key = ?').pluck(),
+      putSetting: db.prepare('INSERT INTO library_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
       search: db
         .prepare(
           `SELECT ${SUMMARY_COLUMNS.split(', ')
@@ -531,6 +533,19 @@ export class LibraryStore {
       asset: { sha256: row.sha256, mediaType: row.media_type, width: row.width, height: row.height, byteLength: row.byte_length },
       data: new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength),
     };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Library settings
+
+  /** A library-wide setting (such as the coverage rules) as stored JSON, or undefined when unset. */
+  getSetting(key: string): unknown {
+    const text = this.read(() => this.statements.getSetting.get(key) as string | undefined);
+    return text === undefined ? undefined : (JSON.parse(text) as unknown);
+  }
+
+  putSetting(key: string, value: unknown): void {
+    this.write(() => this.statements.putSetting.run(key, JSON.stringify(value)));
   }
 
   // -------------------------------------------------------------------------------------------

@@ -47,7 +47,8 @@ export function singleValue(value: number): Distribution {
   return { samples: 1, p50: value, p95: value, p99: value, min: value, max: value, mean: value };
 }
 
-export function describeMachine(db: Database.Database): MachineInfo {
+/** The machine the run is on; SQLite's versions when a database is at hand. */
+export function describeMachine(db?: Database.Database): MachineInfo {
   const require = createRequire(import.meta.url);
   const manifest = JSON.parse(fs.readFileSync(require.resolve('better-sqlite3/package.json'), 'utf8')) as { version: string };
   return {
@@ -56,7 +57,7 @@ export function describeMachine(db: Database.Database): MachineInfo {
     totalMemoryGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
     os: `${os.type()} ${os.release()} (${os.arch()})`,
     node: process.version,
-    sqlite: String(db.prepare('SELECT sqlite_version()').pluck().get()),
+    sqlite: db ? String(db.prepare('SELECT sqlite_version()').pluck().get()) : 'not used',
     betterSqlite3: manifest.version,
   };
 }
