@@ -6,13 +6,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import type { RevisionSummary, SearchHit } from '../shared/api';
+import { EXPORT_FORMATS, IMPORT_CONFLICT_CHOICES, type ExportFormat, type RevisionSummary, type SearchHit } from '../shared/api';
 import { reviewCoverage, rulesForStory } from '../shared/coverage';
 import type { CoverageReport } from '../shared/coverage-schema';
 import { NotFoundError, PublishBlockedError, StorydeskError } from '../shared/errors';
 import { STORY_STATUSES, type Story, type StorySummary } from '../shared/model';
 import { renderStoryText } from '../shared/page-text';
 import { formatCoverageReport, readRulesFile, readStoryFile, UnreadableInputError } from './cli-check';
+import { exportCommand, importCommand, progressLine } from './cli-transfer';
+import type { ImportConflictChoice } from './bundles';
 import { openLibraryService } from './library';
 import { resolveLibraryPath } from './paths';
 import { listBackups, restoreBackup } from './store/backups';
@@ -38,6 +40,12 @@ Commands:
                            with blockers needs --reason TEXT, which its history keeps
   history ID               a story's revisions: when, who, what, and any override reason
   rules                    the library's coverage rules (--set FILE to replace them)
+  export ID... --format F  export stories: html, bundle, site, timelinejs, ninjs or csl
+                           (--out PATH; --all for every story; several stories as a bundle make
+                           a library bundle, as a site one folder; --final passes the publish
+                           gate, with --reason TEXT to override blockers)
+  import FILE...           import story or library bundles and pages copied as text
+                           (--on-conflict copy|replace|skip for stories the library holds; default copy)
   backup                   back up the library now (old backups are pruned by the retention policy)
   backups                  the library's backups, newest first
   verify                   read the whole library to find damage (exit 1 if any)
@@ -144,6 +152,11 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
         rules: { type: 'string' },
         reason: { type: 'string' },
         set: { type: 'string' },
+        format: { type: 'string' },
+        out: { type: 'string' },
+        all: { type: 'boolean', default: false },
+        final: { type: 'boolean', default: false },
+        'on-conflict': { type: 'string' },
       },
     });
   } catch (error) {
@@ -183,7 +196,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       return 0;
     }
 
-    const known = ['list', 'show', 'search', 'check', 'status', 'history', 'rules', 'backup', 'verify', 'start'];
+    const known = ['list', 'show', 'search', 'check', 'status', 'history', 'rules', 'export', 'import', 'backup', 'verify', 'start'];
     if (!known.includes(command)) throw new UsageError(`unknown command "${command}"`);
     const extraRules = command === 'check' && values.rules !== undefined ? readRulesFile(values.rules) : undefined;
     const checkFile = command === 'check' ? storyFileArgument(positional(positionals, 1, 'story ID or FILE')) : undefined;
@@ -275,6 +288,33 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
 ` +
             'A story\'s own rules (its coverageRules field) apply over these.\n',
           );
+          break;
+        }
+        case 'export': {
+          const format = values.format;
+          if (format === undefined || !(EXPORT_FORMATS as readonly string[]).includes(format) && format !== 'site') {
+            throw new UsageError(`--format takes one of ${[...EXPORT_FORMATS, 'site'].join(', ')}`);
+          }
+          const active = await service.listStories({});
+          const wanted = positionals.slice(1);
+          if (values.all === (wanted.length > 0)) throw new UsageError(values.all ? 'give story IDs or --all, not both' : 'missing the story IDs to export (or --all)');
+          const ids = values.all ? active.map((story) => story.id) : wanted.map((id) => resolveStoryId(active, id));
+          const progress = progressLine(io, ids.length, 'Exporting');
+          const result = await exportCommand(store, service, { ids, format: format as ExportFormat | 'site', out: values.out, final: values.final, reason: values.reason, progress });
+          progress.done();
+          print(result, () => `${result.summary}\n${result.notes.map((note) => `  note: ${note}\n`).join('')}`);
+          break;
+        }
+        case 'import': {
+          const files = positionals.slice(1);
+          if (files.length === 0) throw new UsageError('missing the FILE to import');
+          const onConflict = values['on-conflict'] ?? 'copy';
+          if (!(IMPORT_CONFLICT_CHOICES as readonly string[]).includes(onConflict)) throw new UsageError(`--on-conflict takes one of ${IMPORT_CONFLICT_CHOICES.join(', ')}`);
+          const progress = progressLine(io, files.length, 'Importing');
+          const results = await importCommand(service, files, onConflict as ImportConflictChoice, progress);
+          progress.done();
+          print(results, () => results.map((result) => result.summary).join(''));
+          if (results.some((result) => result.error !== undefined)) return 1;
           break;
         }
         case 'backup': {

@@ -13,6 +13,9 @@ import { InvalidInputError, parseOrThrow, PublishBlockedError } from '../shared/
 import { readImageInfo } from '../shared/image-info';
 import type { Story } from '../shared/model';
 import { slugFromTitle } from '../shared/story-text';
+import { IMPORT_PLACEHOLDER_IMAGE, importStoryText } from '../shared/text-import';
+import { exportLibraryBundle, importBundle } from './bundles';
+import { exportStory } from './exports';
 import { backupLibrary, listBackups, type BackupPolicy } from './store/backups';
 import type { LibraryStore, StoredRevision, StoryHead } from './store/store';
 
@@ -89,6 +92,16 @@ export function createService(store: LibraryStore, options: ServiceOptions = {})
     if (head.publishedAt) next.publishedAt = head.publishedAt;
     else delete next.publishedAt;
     return next;
+  }
+
+  /**
+   * The publish gate: throws PublishBlockedError while the story has blockers, unless the editor
+   * gave a reason (the caller keeps it with a revision).
+   */
+  function passPublishGate(story: Story, overrideReason: string | undefined, action?: string): void {
+    if (overrideReason) return;
+    const blockers = blockersOf(reviewCoverage(story, rulesForStory(story, libraryRules())));
+    if (blockers.length > 0) throw new PublishBlockedError(story.id, blockers.map(({ code, message, place }) => ({ code, message, place })), action);
   }
 
   const implementation: Implementation = {
@@ -195,12 +208,7 @@ export function createService(store: LibraryStore, options: ServiceOptions = {})
       if (request.status === 'published') {
         // The gate: a stale base revision fails as a conflict in the save below instead, so the
         // editor never overrides blockers of a version they have not seen.
-        if (current.revision === request.baseRevision && !request.overrideReason) {
-          const blockers = blockersOf(reviewCoverage(current, rulesForStory(current, libraryRules())));
-          if (blockers.length > 0) {
-            throw new PublishBlockedError(current.id, blockers.map(({ code, message, place }) => ({ code, message, place })));
-          }
-        }
+        if (current.revision === request.baseRevision) passPublishGate(current, request.overrideReason);
         if (current.status !== 'published') next.publishedAt = timestamp();
       }
       return saveRevision(head, next, request.baseRevision, {
@@ -220,6 +228,44 @@ export function createService(store: LibraryStore, options: ServiceOptions = {})
     setCoverageRules: (request) => {
       store.putSetting(COVERAGE_RULES_SETTING, request.rules);
       return coverageSettings();
+    },
+
+    exportStory: (request) => {
+      const story = store.getStory(request.id);
+      if (request.final) {
+        passPublishGate(story, request.overrideReason, 'exporting it as final');
+        // An overridden gate is recorded like an overridden publish: a revision with the reason.
+        if (request.overrideReason) {
+          saveRevision(store.getStoryHead(story.id), story, story.revision, {
+            author: request.author,
+            summary: `Exported as final (${request.format}) over the coverage review's blockers`,
+            overrideReason: request.overrideReason,
+          });
+        }
+      }
+      const file = exportStory(store, story, request.format);
+      return { fileName: file.fileName, mediaType: file.mediaType, data: Buffer.from(file.bytes).toString('base64'), notes: file.notes };
+    },
+
+    exportLibraryBundle: (request) => {
+      const bytes = exportLibraryBundle(store, request.ids ?? 'all');
+      return { fileName: 'library.storybundle', mediaType: 'application/zip', data: Buffer.from(bytes).toString('base64'), notes: [] };
+    },
+
+    importBundle: (request) =>
+      importBundle(store, new Uint8Array(Buffer.from(request.data, 'base64')), {
+        onConflict: request.onConflict,
+        author: request.author ?? fallbackAuthor,
+        newId,
+        now,
+      }),
+
+    importText: (request) => {
+      const { story, notes } = importStoryText(request.text, { now: timestamp(), id: newId() });
+      // A page copied as text carries no image: a found hero shows a placeholder until the editor attaches one.
+      if (story.hero?.asset.sha256 === IMPORT_PLACEHOLDER_IMAGE.asset.sha256) store.putAsset(IMPORT_PLACEHOLDER_IMAGE.asset, IMPORT_PLACEHOLDER_IMAGE.data);
+      const created = store.insertStory({ ...story, revision: 1 }, { author: request.author ?? fallbackAuthor, summary: 'Imported from a page copied as text' });
+      return { story: created, notes: notes.map((note) => (note.line === undefined ? note.message : `Line ${note.line}: ${note.message}`)) };
     },
 
     backupLibrary: () => backupLibrary(store, { now: now(), ...(options.backupPolicy ? { policy: options.backupPolicy } : {}) }),

@@ -66,6 +66,29 @@ export const NewStorySchema = z.strictObject({
   dek: z.string().optional(),
 });
 
+/** What a single story can be exported as (a static site is a folder: the command line writes it). */
+export const EXPORT_FORMATS = ['html', 'bundle', 'timelinejs', 'ninjs', 'csl'] as const;
+export const ExportFormatSchema = z.enum(EXPORT_FORMATS);
+export type ExportFormat = z.infer<typeof ExportFormatSchema>;
+
+/** An exported file, for the client to save where the editor chooses. */
+export const ExportedFileSchema = z.strictObject({
+  fileName: z.string(),
+  mediaType: z.string(),
+  data: z.base64(),
+  /** What the format could not carry, e.g. timeline entries whose date cannot be read. */
+  notes: z.array(z.string()),
+});
+export type ExportedFile = z.infer<typeof ExportedFileSchema>;
+
+export const IMPORT_CONFLICT_CHOICES = ['copy', 'replace', 'skip'] as const;
+
+export const ImportResultSchema = z.strictObject({
+  imported: z.array(z.strictObject({ id: IdSchema, title: z.string(), as: z.enum(['new', 'copy', 'replaced']) })),
+  skipped: z.array(z.strictObject({ id: IdSchema, title: z.string(), reason: z.string() })),
+});
+export type ImportResult = z.infer<typeof ImportResultSchema>;
+
 /** The library's own coverage rules, and the rules they make with the defaults. */
 export const CoverageSettingsSchema = z.strictObject({ library: CoverageRulesPatchSchema, effective: CoverageRulesSchema });
 
@@ -173,6 +196,37 @@ export const api = {
   setCoverageRules: {
     request: z.strictObject({ rules: CoverageRulesPatchSchema }),
     response: CoverageSettingsSchema,
+  },
+  /**
+   * One story as a file. `final: true` is an export for publication: it passes the publish gate
+   * (blockers need `overrideReason`, which is kept with a new revision of the story).
+   */
+  exportStory: {
+    request: StoryRef.extend({
+      format: ExportFormatSchema,
+      final: z.boolean().optional(),
+      overrideReason: z.string().min(1).max(2000).optional(),
+      author: Author,
+    }),
+    response: ExportedFileSchema,
+  },
+  /** Several stories (all active ones when `ids` is absent) as one library bundle. */
+  exportLibraryBundle: {
+    request: z.strictObject({ ids: z.array(IdSchema).min(1).optional() }),
+    response: ExportedFileSchema,
+  },
+  /**
+   * A story or library bundle, validated in full before anything is written, then written in
+   * one transaction. A story whose id exists already is kept as a copy, replaces it, or is skipped.
+   */
+  importBundle: {
+    request: z.strictObject({ data: Base64, onConflict: z.enum(IMPORT_CONFLICT_CHOICES), author: Author }),
+    response: ImportResultSchema,
+  },
+  /** A page copied as text becomes a new draft story; `notes` say what was guessed or kept unsorted. */
+  importText: {
+    request: z.strictObject({ text: z.string().min(1).max(5_000_000), author: Author }),
+    response: z.strictObject({ story: StorySchema, notes: z.array(z.string()) }),
   },
   backupLibrary: {
     request: z.strictObject({}),

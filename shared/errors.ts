@@ -88,7 +88,8 @@ export interface BlockerSummary {
 export class PublishBlockedError extends StorydeskError {
   readonly blockers: BlockerSummary[];
 
-  constructor(storyId: string, blockers: BlockerSummary[]) {
+  /** `action` names what was refused: publishing it, or exporting it as final. */
+  constructor(storyId: string, blockers: BlockerSummary[], action = 'publishing it') {
     const listed = blockers
       .slice(0, 3)
       .map((blocker) => `${blocker.place}: ${blocker.message}`)
@@ -97,8 +98,8 @@ export class PublishBlockedError extends StorydeskError {
     super(
       'publish-blocked',
       `story ${JSON.stringify(storyId)} has ${blockers.length} blocker${blockers.length === 1 ? '' : 's'} (${listed}${more}); ` +
-        'publishing it anyway needs a written override reason',
-      { storyId, blockers },
+        `${action} anyway needs a written override reason`,
+      { storyId, blockers, action },
     );
     this.name = 'PublishBlockedError';
     this.blockers = blockers;
@@ -134,7 +135,7 @@ export function errorFromPayload(payload: ErrorPayload): StorydeskError {
     }
     case 'publish-blocked': {
       const blockers = Array.isArray(details.blockers) ? (details.blockers as BlockerSummary[]) : [];
-      const error = new PublishBlockedError(String(details.storyId ?? ''), blockers);
+      const error = new PublishBlockedError(String(details.storyId ?? ''), blockers, String(details.action ?? 'publishing it'));
       error.message = payload.message;
       return error;
     }

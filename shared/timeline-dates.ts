@@ -465,6 +465,14 @@ const UNICODE_DASH = /[\p{Pd}\u2212]/u;
 const RANGE_WORD = / (?:to|through|thru|until|till) /g;
 /** "Mid-2024", "mid‑1990s": the hyphen belongs to the word, not to a range. */
 const HYPHENATED_PART = /\b(early|mid|late)[-–]/g;
+/** "the beginning of 2024", "middle of 2024", "mid-year 2024", "end of the 1990s": early, mid, late. */
+const PART_SYNONYM = /\b(?:the )?(beginning|start|middle|end) of |\b(mid) ?year /g;
+const PART_WORDS: Readonly<Record<string, string>> = { beginning: 'early ', start: 'early ', middle: 'mid ', end: 'late ', mid: 'mid ' };
+const partWord = (_phrase: string, word: string | undefined, mid: string | undefined): string => PART_WORDS[word ?? mid ?? ''] ?? '';
+/** Spares the common labels with "of" ("first half of 2024", "4th of December") the search for synonyms. */
+const mayHavePartSynonym = (text: string): boolean =>
+  (text.includes(' of ') && (text.includes('end ') || text.includes('beginning') || text.includes('start') || text.includes('middle'))) ||
+  text.includes('year ');
 
 /** The range separator of normalised text: an en dash stands for every way of writing one. */
 const RANGE = '–';
@@ -492,10 +500,27 @@ function isPlainAscii(label: string): boolean {
 }
 
 /**
+ * The slash of "2023/24", as seasons and fiscal years are written, is a range: when the two digits
+ * come after the year's own last two ("2011/12") or are the next year ("1999/00"). Not in
+ * "2025/12", nor between longer numbers ("2024-21/2024-23" is EDTF).
+ */
+function isSeasonSlash(text: string, label: string, index: number): boolean {
+  const length = text.length;
+  if (length < 4 || (length > 4 && isDigit(text.charCodeAt(length - 5)))) return false;
+  for (let at = length - 4; at < length; at += 1) if (!isDigit(text.charCodeAt(at))) return false;
+  const after = label.charCodeAt(index + 3);
+  if (!isDigit(label.charCodeAt(index + 1)) || !isDigit(label.charCodeAt(index + 2)) || isDigit(after) || after === 47) return false;
+  const start = Number(text.slice(length - 4));
+  const end = Number(label.slice(index + 1, index + 3));
+  return end > start % 100 || end === (start + 1) % 100;
+}
+
+/**
  * Lowercase, one space between words, commas and abbreviation periods ("Dec.", "c.1950") dropped,
- * every range separator (any dash, a spaced hyphen, "to", "until") written as an en dash without
- * spaces. An unspaced ASCII hyphen stays, because "2025-12" is December 2025 while "2025–12" would
- * be a range of years. Only ASCII letters are lowercased: every word the patterns know is ASCII.
+ * every range separator (any dash, a spaced hyphen, "to", "until", the slash of "2023/24") written
+ * as an en dash without spaces. An unspaced ASCII hyphen stays, because "2025-12" is December 2025
+ * while "2025–12" would be a range of years. The synonyms of early, mid and late become those
+ * words. Only ASCII letters are lowercased: every word the patterns know is ASCII.
  * One pass over the characters, because a chain of replace() calls cost more than all the rest of
  * the parsing (String.prototype.toLowerCase alone is slow on text with U+202F).
  */
@@ -520,7 +545,7 @@ function normaliseLabel(label: string): string {
         else if (code === 46 && !spaceBefore && isLowercaseLetter(text.charCodeAt(text.length - 1))) {
           spaceBefore = true;
           continue;
-        }
+        } else if (code === 47 && !spaceBefore && isSeasonSlash(text, label, index)) code = RANGE_CODE;
       } else if (code === 0x202f || code === 0xa0 || UNICODE_SPACE.test(label.charAt(index))) {
         spaceBefore = true;
         continue;
@@ -546,6 +571,9 @@ function normaliseLabel(label: string): string {
   }
   if (text.includes(' t') || text.includes(' u')) text = text.replace(RANGE_WORD, RANGE);
   if (hasDash && (text.includes('mid') || text.includes('early') || text.includes('late'))) text = text.replace(HYPHENATED_PART, '$1 ');
+  // "early 19th-century": a point that begins with a word has no hyphen (readPoint).
+  if (hasDash && text.includes('-century')) text = text.replace('-century', ' century');
+  if (mayHavePartSynonym(text)) text = text.replace(PART_SYNONYM, partWord);
   return text;
 }
 
@@ -568,13 +596,24 @@ const CENTURY = /^(\d{1,2})(?:st|nd|rd|th)[ -]century$/;
 const DAY_MONTH_YEAR = anchored(`(?:${WEEKDAY} )?${DAY} (?:of )?${MONTH}(?: ${YEAR})?`);
 /** "Jan 2026", "December 4th 2025", "Thursday Dec 4 2025", "Dec 4" and "December" (relative). */
 const MONTH_DAY_YEAR = anchored(`(?:${WEEKDAY} )?${MONTH}(?: ${DAY})?(?: ${YEAR})?`);
-const PART_OF = anchored(`(early|mid|late) (?:${YEAR}|(?:the )?(\\d{3})0s|${MONTH}(?: ${YEAR})?)`);
+const PART_OF = anchored(`(early|mid|late) (?:${YEAR}|(?:the )?(\\d{3})0s|${MONTH}(?: ${YEAR})?|(?:the )?(\\d{1,2})(?:st|nd|rd|th) century)`);
 const SEASON = anchored(`(spring|summer|autumn|fall|winter)(?: of)? ${YEAR}`);
+/** "Winter 2023–24", "winter 2023/24" (its slash is a dash by now). */
+const WINTER_ACROSS_YEARS = anchored(`winter(?: of)? ${YEAR}${DASH}(\\d{2}|\\d{4})`);
+/** "week of March 4, 2024" ("the" is a leading word). */
+const WEEK_OF = 'week of ';
 const QUARTER = anchored(`(?:q([1-4])|(first|second|third|fourth|1st|2nd|3rd|4th) quarter(?: of)?) ${YEAR}`);
 const HALF = anchored(`(?:h([12])|(first|second|1st|2nd) half(?: of)?) ${YEAR}`);
 const RELATIVE_DAY_WORD = /^(today|yesterday|tomorrow)$/;
-const RELATIVE_PERIOD = /^(this|last|past|previous) (week|month|year)$/;
+const RELATIVE_PERIOD = /^(this|last|past|previous|next) (week|month|year)$/;
+const PART_OF_PERIOD = /^(earlier|later) this (week|month|year)$/;
+const PERIODS_AGO = /^(\d{1,4}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve) (day|week|month|year)s? ago$/;
 const LAST_NAMED = anchored(`(?:(last|past|previous) )?(?:${WEEKDAY}|${MONTH})`);
+const RECENT_SEASON = /^(?:(last|past|previous) )?(spring|summer|autumn|fall|winter)$/;
+/** "FY2024", "FY 2023/24", "fiscal 2024": refused, since the year a fiscal year names varies by country and company. */
+const FISCAL_YEAR = /^(?:fy ?'?\d|fiscal (?:year )?'?\d)/;
+const FISCAL_YEAR_REASON =
+  'fiscal years vary by country and company (the US federal year starts in October, the UK\'s in April): write its months, e.g. "Oct 2023 – Sep 2024"';
 
 const YEAR_RANGE = anchored(`${YEAR}(${DASH})(\\d{2}|\\d{4})`);
 /** The ranges whose start borrows the year from the end; without a year they are relative ("Jan–Mar"). */
@@ -616,6 +655,21 @@ function partOfDecade(part: string, digits: string): Reading {
   return spanReading(stampOf(start + from, 1, 1), stampOf(start + to, 12, 31), 'part of a decade');
 }
 
+/** The first year of a century by its ordinal ("19" for the 19th century, 1800), or why there is none. */
+function centuryStart(ordinalText: string): number | Refusal {
+  const ordinal = Number(ordinalText);
+  if (ordinal < 1 || ordinal > 100) return refusal(`there is no ${ordinalText}th century in the years 0001–9999`);
+  return (ordinal - 1) * 100;
+}
+
+/** Early 1800–1833, mid 1834–1866, late 1867–1899: the century in thirds, like the decade. */
+function partOfCentury(part: string, ordinalText: string): Reading | Refusal {
+  const start = centuryStart(ordinalText);
+  if (typeof start !== 'number') return start;
+  const [from, to] = part === 'early' ? [0, 33] : part === 'mid' ? [34, 66] : [67, 99];
+  return spanReading(stampOf(start + from, 1, 1), stampOf(start + to, 12, 31), 'part of a century');
+}
+
 /** Early the 1st–10th, mid the 11th–20th, late the 21st to the month's end. */
 function partOfMonth(part: string, year: number, month: number): Reading {
   const [from, to] = part === 'early' ? [1, 10] : part === 'mid' ? [11, 20] : [21, daysInMonth(year, month)];
@@ -655,46 +709,126 @@ function recentMonth(month: number, part: string | undefined, strictlyBefore: bo
   return asRelative(partOfMonth(part, year, month), 'part of a month');
 }
 
-/** "today", "last week", "Friday", "last Friday": relative to the reference day. */
-function relativeWords(body: string, referenceDate: string | undefined): Attempt {
-  const dayWord = RELATIVE_DAY_WORD.exec(body);
-  const period = dayWord ? undefined : RELATIVE_PERIOD.exec(body);
-  const named = dayWord || period ? undefined : LAST_NAMED.exec(body);
-  if (!dayWord && !period && !named) return undefined;
-  // A bare month ("December") is MONTH_DAY_YEAR's; here only "last December".
-  if (named && named[2] === undefined && named[1] === undefined) return undefined;
+/** Resolves a relative label against the reference day, or says why it cannot. */
+function resolved(referenceDate: string | undefined, resolve: (reference: DayStamp) => Attempt): Attempt {
   const reference = referenceDay(referenceDate);
-  if (typeof reference !== 'number') return reference;
-
-  if (dayWord) {
-    const offset = dayWord[1] === 'yesterday' ? -1 : dayWord[1] === 'tomorrow' ? 1 : 0;
-    return asRelative(stampReading(addDays(reference, offset)), 'day');
-  }
-  if (period) {
-    const back = period[1] === 'this' ? 0 : 1;
-    if (period[2] === 'week') {
-      const monday = addDays(reference, -weekdayOf(reference) - 7 * back);
-      return asRelative(spanReading(monday, addDays(monday, 6), 'week'), 'week');
-    }
-    if (period[2] === 'year') return asRelative(yearReading(yearOf(reference) - back), 'year');
-    const month = monthOf(reference) - back;
-    return asRelative(month === 0 ? monthReading(yearOf(reference) - 1, 12) : monthReading(yearOf(reference), month), 'month');
-  }
-  if (named === undefined || named === null) return undefined;
-  const strictlyBefore = named[1] !== undefined;
-  const weekday = weekdayNumber(named[2]);
-  if (weekday === undefined) return recentMonth(monthNumber(named[3]), undefined, true, referenceDate);
-  const back = (weekdayOf(reference) - weekday + 7) % 7 || (strictlyBefore ? 7 : 0);
-  return asRelative(stampReading(addDays(reference, -back)), 'day');
+  return typeof reference === 'number' ? resolve(reference) : reference;
 }
 
-/** '2025-12-04', '2025-12', and the EDTF sub-year codes ('2024-41'); undefined for '1950-53', a range. */
+/** The day, Monday-to-Sunday week, month or year `offset` of them after the reference's ("last week" is -1). */
+function periodFrom(period: string, reference: DayStamp, offset: number): Reading {
+  if (period === 'day') return stampReading(addDays(reference, offset));
+  if (period === 'week') {
+    const monday = addDays(reference, 7 * offset - weekdayOf(reference));
+    return spanReading(monday, addDays(monday, 6), 'week');
+  }
+  if (period === 'year') return yearReading(yearOf(reference) + offset);
+  const months = yearOf(reference) * 12 + monthOf(reference) - 1 + offset;
+  const year = Math.floor(months / 12);
+  return monthReading(year, months - year * 12 + 1);
+}
+
+/** "earlier this year": from the year's first day to the reference day; "later this month": from it to the month's end. */
+function partOfCurrentPeriod(period: string, earlier: boolean, reference: DayStamp): Reading {
+  const whole = periodFrom(period, reference, 0);
+  const first = earlier ? whole.first : reference;
+  const last = earlier ? reference : whole.last;
+  const form = `part of a ${period}`;
+  // On the period's last (or first) day, what came earlier (or comes later) is all of it.
+  const part = first === whole.first && last === whole.last ? whole : first === last ? stampReading(first) : spanReading(first, last, form);
+  return asRelative(part, form);
+}
+
+/**
+ * "summer": the most recent summer that has begun by the reference day. "last summer": the one
+ * before it when the reference day is in it, as "last Monday" on a Monday is the Monday before;
+ * so in February 2026 "last summer" is summer 2025 and "last winter" the winter of 2024–25.
+ */
+function recentSeason(code: number, strictlyBefore: boolean, reference: DayStamp): Attempt {
+  const firstMonth = SUB_YEAR_GROUPS.get(code)?.firstMonth ?? 1;
+  const year = stampOf(yearOf(reference), firstMonth, 1) <= reference ? yearOf(reference) : yearOf(reference) - 1;
+  let season = subYearReading(year, code);
+  if (strictlyBefore && season !== undefined && season.last >= reference) season = subYearReading(year - 1, code);
+  return season === undefined ? undefined : asRelative(season, 'season');
+}
+
+/** "today", "last week", "next month", "earlier this year", "Friday", "last Friday", "last summer": relative to the reference day. */
+function relativeWords(body: string, referenceDate: string | undefined): Attempt {
+  let match = RELATIVE_DAY_WORD.exec(body);
+  if (match) {
+    const offset = match[1] === 'yesterday' ? -1 : match[1] === 'tomorrow' ? 1 : 0;
+    return resolved(referenceDate, (reference) => asRelative(periodFrom('day', reference, offset), 'day'));
+  }
+  const named = LAST_NAMED.exec(body);
+  // A bare month ("December") is MONTH_DAY_YEAR's; here weekdays and "last December".
+  if (named && (named[2] !== undefined || named[1] !== undefined)) {
+    const strictlyBefore = named[1] !== undefined;
+    const weekday = weekdayNumber(named[2]);
+    if (weekday === undefined) return recentMonth(monthNumber(named[3]), undefined, true, referenceDate);
+    return resolved(referenceDate, (reference) => {
+      const back = (weekdayOf(reference) - weekday + 7) % 7 || (strictlyBefore ? 7 : 0);
+      return asRelative(stampReading(addDays(reference, -back)), 'day');
+    });
+  }
+  match = RELATIVE_PERIOD.exec(body);
+  if (match) {
+    const offset = match[1] === 'this' ? 0 : match[1] === 'next' ? 1 : -1;
+    const period = match[2] ?? 'day';
+    return resolved(referenceDate, (reference) => asRelative(periodFrom(period, reference, offset), period));
+  }
+  match = PART_OF_PERIOD.exec(body);
+  if (match) {
+    const earlier = match[1] === 'earlier';
+    const period = match[2] ?? 'day';
+    return resolved(referenceDate, (reference) => partOfCurrentPeriod(period, earlier, reference));
+  }
+  match = RECENT_SEASON.exec(body);
+  if (match) {
+    const strictlyBefore = match[1] !== undefined;
+    const code = SEASON_CODES.get(match[2] ?? '') ?? 0;
+    return resolved(referenceDate, (reference) => recentSeason(code, strictlyBefore, reference));
+  }
+  return undefined;
+}
+
+const NUMBER_WORDS: ReadonlyMap<string, number> = new Map(
+  ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve'].map((word, index) => [word, index + 1] as const),
+);
+
+/** "3 days ago" (that day), "two weeks ago" (the Monday-to-Sunday week two before this one), "a year ago". */
+function periodsAgo(body: string, referenceDate: string | undefined): Attempt {
+  const match = PERIODS_AGO.exec(body);
+  if (!match) return undefined;
+  const countText = match[1] ?? '';
+  const count = countText === 'a' || countText === 'an' ? 1 : (NUMBER_WORDS.get(countText) ?? Number(countText));
+  const period = match[2] ?? 'day';
+  return resolved(referenceDate, (reference) => asRelative(periodFrom(period, reference, -count), period));
+}
+
+/** "week of March 4, 2024": the Monday-to-Sunday week that contains the day. */
+function weekOf(dayText: string, referenceDate: string | undefined): Attempt {
+  const day = readPoint(dayText, referenceDate);
+  if (day === undefined || isRefusal(day)) return day;
+  if (day.first !== day.last) return refusal('"week of" needs a day, as in "week of March 4, 2024"', day.relative);
+  const monday = addDays(day.first, -weekdayOf(day.first));
+  const week = spanReading(monday, addDays(monday, 6), 'week');
+  return day.relative ? asRelative(week, 'week') : week;
+}
+
+/**
+ * "2022-23", "1950-53", "2024-41": in news text four digits, an ASCII hyphen and two more are a
+ * range of years whenever the two are not a month and come after the start's own last two. Only
+ * the rest ("2024-21") may be an EDTF sub-year code. Stored EDTF (readEdtf) is never read this way.
+ */
+const isShortYearRange = (startYear: number, endDigits: number): boolean => endDigits > 12 && endDigits > startYear % 100;
+
+/** '2025-12-04', '2025-12', and the EDTF sub-year codes ('2024-21'); undefined for the ranges '1950-53' and '2024-41'. */
 function isoDate(match: RegExpExecArray): Attempt {
   const year = Number(match[1]);
   const month = Number(match[2]);
   if (match[3] !== undefined) return dayReading(year, month, Number(match[3]));
   if (month >= 1 && month <= 12) return monthReading(year, month);
-  return subYearReading(year, month);
+  return isShortYearRange(year, month) ? undefined : subYearReading(year, month);
 }
 
 /** One point in time that begins with a digit: "2010", "2025-12-04", "1990s", "19th century", "4 Dec 2025". */
@@ -707,24 +841,25 @@ function numericPoint(body: string, referenceDate: string | undefined): Attempt 
   if (match) return decadeReading(match[1] ?? '');
   match = CENTURY.exec(body);
   if (match) {
-    const ordinal = Number(match[1]);
-    if (ordinal < 1 || ordinal > 100) return refusal(`there is no ${match[1] ?? ''}th century in the years 0001–9999`);
-    return centuryReading(twoDigits(ordinal - 1));
+    const start = centuryStart(match[1] ?? '');
+    return typeof start === 'number' ? centuryReading(twoDigits(start / 100)) : start;
   }
   match = DAY_MONTH_YEAR.exec(body);
   if (match) return namedDay(match[1], monthNumber(match[3]), Number(match[2]), match[4], referenceDate);
   return quarterOrHalf(body);
 }
 
-/** "early"/"mid"/"late" + a year, a decade or a month ("Late 2024", "mid-1990s", "Early December"). */
+/** "early"/"mid"/"late" + a year, a decade, a month or a century ("Late 2024", "mid-1990s", "Early December"). */
 function partOf(match: RegExpExecArray, referenceDate: string | undefined): Attempt {
   const part = match[1] ?? 'mid';
   const year = match[2];
   const decade = match[3];
   const month = monthNumber(match[4]);
   const monthYear = match[5];
+  const century = match[6];
   if (year !== undefined) return partOfYear(part, Number(year));
   if (decade !== undefined) return partOfDecade(part, decade);
+  if (century !== undefined) return partOfCentury(part, century);
   return monthYear === undefined ? recentMonth(month, part, false, referenceDate) : partOfMonth(part, Number(monthYear), month);
 }
 
@@ -762,6 +897,7 @@ const SEASON_CODES: ReadonlyMap<string, number> = new Map([
  */
 function wordPoint(body: string, referenceDate: string | undefined): Attempt {
   const first = body.charAt(0);
+  if (first === 'w' && body.startsWith(WEEK_OF)) return weekOf(body.slice(WEEK_OF.length), referenceDate);
   let match = MONTH_DAY_YEAR.exec(body);
   if (match) return monthFirst(match, referenceDate);
   match = DAY_MONTH_YEAR.exec(body);
@@ -798,6 +934,7 @@ function ordinalNumber(text: string | undefined): number {
 /** One point in time. None contains a range separator, and only "2025-12-04" and "19th-century" a hyphen. */
 function readPoint(body: string, referenceDate: string | undefined): Attempt {
   if (body === '' || body.includes(RANGE)) return undefined;
+  if (body.endsWith(' ago')) return periodsAgo(body, referenceDate);
   if (isDigit(body.charCodeAt(0))) return numericPoint(body, referenceDate);
   return body.includes('-') ? undefined : wordPoint(body, referenceDate);
 }
@@ -873,9 +1010,26 @@ function markRelative(value: Reading | Refusal, yearText: string | undefined): R
   return isRefusal(value) ? { ...value, relative: true } : asRelative(value, value.form);
 }
 
+/** "Winter 2023–24": the winter that begins in December 2023 ('2023-24'). */
+function winterAcrossYears(match: RegExpExecArray): Reading | Refusal {
+  const start = Number(match[1]);
+  const endText = match[2] ?? '';
+  const next = endText.length === 2 ? (start + 1) % 100 : start + 1;
+  if (Number(endText) !== next) {
+    const shown = `Winter ${start}–${twoDigits((start + 1) % 100)}`;
+    return refusal(`a winter spans two years only: "${shown}" runs from December ${start} to February ${start + 1}`);
+  }
+  // Code 24 is in SUB_YEAR_GROUPS, so there is always a reading.
+  return subYearReading(start, 24) as Reading;
+}
+
 /** The forms in which one end borrows its year (or month) from the other. */
 function sharedPartRange(body: string, referenceDate: string | undefined): Attempt {
   let match: RegExpExecArray | null;
+  if (body.charCodeAt(0) === 119) {
+    match = WINTER_ACROSS_YEARS.exec(body);
+    if (match) return winterAcrossYears(match);
+  }
   if (isDigit(body.charCodeAt(0))) {
     match = YEAR_RANGE.exec(body);
     if (match) return yearRange(match);
@@ -968,10 +1122,13 @@ function readRange(body: string, referenceDate: string | undefined): Attempt {
 // Natural labels: the whole label
 // ---------------------------------------------------------------------------------------------
 
-/** A normalised natural label: qualifiers and open ends around a point or a range. */
-function readNatural(text: string, referenceDate: string | undefined): Attempt {
+/**
+ * A normalised natural label: qualifiers and open ends around a point or a range.
+ * `approximateRemark`: a remark after the label said it is approximate ("2019 (approx.)").
+ */
+function readNatural(text: string, referenceDate: string | undefined, approximateRemark: boolean): Attempt {
   let body = text;
-  let approximate = false;
+  let approximate = approximateRemark;
   let uncertain = false;
   for (let last = body.at(-1); last === '?' || last === '~' || last === '%'; last = body.at(-1)) {
     if (last !== '?') approximate = true;
@@ -998,6 +1155,7 @@ function readNatural(text: string, referenceDate: string | undefined): Attempt {
     openEnd = true;
     body = body.slice(0, openSuffix.index);
   }
+  if (body.charCodeAt(0) === 102 && FISCAL_YEAR.test(body)) return refusal(FISCAL_YEAR_REASON);
 
   let value: Attempt = readPoint(body, referenceDate);
   const isPoint = value !== undefined;
@@ -1043,6 +1201,28 @@ function digitsReason(digits: string): string {
 
 const shownLabel = (label: string): string => (label.length > 60 ? `${label.slice(0, 59)}…` : label);
 
+/** "Mar 2026 (expected)", "2019 (approx.)": a remark in parentheses after the date. */
+const APPROXIMATE_REMARK = /^\s*(?:approx(?:imate|imately)?|about|around|roughly|circa|ca|c|estimated?|est)\b/i;
+
+/** The date before a trailing remark, and whether the remark says it is approximate; undefined without one. */
+function withoutRemark(label: string): { date: string; approximate: boolean } | undefined {
+  const open = label.lastIndexOf('(');
+  if (open <= 0) return undefined;
+  const remark = label.slice(open + 1, -1);
+  if (remark.includes(')')) return undefined;
+  return { date: label.slice(0, open).trimEnd(), approximate: APPROXIMATE_REMARK.test(remark) };
+}
+
+/**
+ * "2022-23", "2024-41": read as the range of years they are in news text, never as EDTF
+ * (isShortYearRange). Read by character codes, as it is asked of every label that may be EDTF.
+ */
+function isHyphenatedYearRange(label: string): boolean {
+  if (label.length !== 7 || label.charCodeAt(4) !== 45) return false;
+  for (let at = 0; at < 7; at += 1) if (at !== 4 && !isDigit(label.charCodeAt(at))) return false;
+  return isShortYearRange(Number(label.slice(0, 4)), Number(label.slice(5)));
+}
+
 /**
  * Reads a timeline label as an editor typed it. Never throws: whatever the text, the answer is a
  * reading or a reason an editor can act on.
@@ -1051,7 +1231,13 @@ export function parseTimelineDate(label: string, options: DateOptions = {}): Par
   if (label.length > MAX_LABEL_LENGTH) return unread(`too long to be a date (over ${MAX_LABEL_LENGTH} characters)`);
   const trimmed = label.trim();
   if (trimmed === '') return unread('empty');
+  const remark = trimmed.endsWith(')') ? withoutRemark(trimmed) : undefined;
+  if (remark === undefined) return readLabel(trimmed, options.referenceDate, false);
+  return readLabel(remark.date, options.referenceDate, remark.approximate);
+}
 
+/** A trimmed label without a remark; `approximate` when its remark said so. */
+function readLabel(trimmed: string, referenceDate: string | undefined, approximate: boolean): ParsedTimelineDate {
   // A label that starts with a word is neither numeric nor EDTF (whose only letters there are X and Y).
   const first = trimmed.charCodeAt(0);
   const startsWithWord = isLetterOrDigit(first) && !isDigit(first) && first !== 88 && first !== 89;
@@ -1059,15 +1245,19 @@ export function parseTimelineDate(label: string, options: DateOptions = {}): Par
   if (numeric) return unread(numericDateReason(numeric));
 
   const looksLikeEdtf = !startsWithWord && EDTF_CHARACTERS.test(trimmed);
-  if (looksLikeEdtf) {
-    const value = readEdtfQuickly(trimmed.toUpperCase(), options.referenceDate);
-    if (value !== undefined) return toResult(value);
+  if (looksLikeEdtf && !isHyphenatedYearRange(trimmed)) {
+    const value = readEdtfQuickly(trimmed.toUpperCase(), referenceDate);
+    if (value !== undefined) return toResult(approximate && !isRefusal(value) && !value.approximate ? qualify(value, true, false) : value);
   }
-  const natural = readNatural(normaliseLabel(trimmed), options.referenceDate);
+  const natural = readNatural(normaliseLabel(trimmed), referenceDate, approximate);
   if (natural !== undefined) return toResult(natural);
   if (ONLY_DIGITS.test(trimmed)) return unread(digitsReason(trimmed));
   // Only text with a digit can be a date; the package is slow, so "?" or "," never reach it.
-  if (looksLikeEdtf && ANY_DIGIT.test(trimmed)) return readEdtfWithPackage(trimmed.toUpperCase());
+  if (looksLikeEdtf && ANY_DIGIT.test(trimmed)) {
+    // The package's reading is its own: a qualifier cannot be added to it from outside.
+    if (approximate) return unread(`to mark "${shownLabel(trimmed)}" approximate, write the EDTF qualifier "~" in it`);
+    return readEdtfWithPackage(trimmed.toUpperCase());
+  }
   return unread(`not a date this parser knows: "${shownLabel(trimmed)}"`);
 }
 

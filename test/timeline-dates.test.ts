@@ -84,6 +84,15 @@ const EXAMPLES: Record<string, Example[]> = {
     example('between 1950 and 1953', '1950/1953', '1950-01-01', '1953-12-31', 'year', 'year range'),
     example('1998\u20132003', '1998/2003', '1998-01-01', '2003-12-31', 'year', 'year range'),
     example('1999\u201302', '1999/2002', '1999-01-01', '2002-12-31', 'year', 'year range'),
+    // With an ASCII hyphen too, when the two digits are not a month and come after the start's.
+    example('2022-23', '2022/2023', '2022-01-01', '2023-12-31', 'year', 'year range'),
+    example('2024-41', '2024/2041', '2024-01-01', '2041-12-31', 'year', 'year range'),
+    example('2024-35', '2024/2035', '2024-01-01', '2035-12-31', 'year', 'year range'),
+    example('c. 2022-23', '2022~/2023~', '2022-01-01', '2023-12-31', 'year', 'approximate year range'),
+    // The slash of seasons and fiscal years.
+    example('2023/24', '2023/2024', '2023-01-01', '2024-12-31', 'year', 'year range'),
+    example('2011/12', '2011/2012', '2011-01-01', '2012-12-31', 'year', 'year range'),
+    example('1999/00', '1999/2000', '1999-01-01', '2000-12-31', 'year', 'year range'),
   ],
   months: [
     example('Jan 2026', '2026-01', '2026-01-01', '2026-01-31', 'month', 'month'),
@@ -112,6 +121,15 @@ const EXAMPLES: Record<string, Example[]> = {
     example('Thu 4 December 2025', '2025-12-04', '2025-12-04', '2025-12-04', 'day', 'day'),
     example('Feb 29, 2024', '2024-02-29', '2024-02-29', '2024-02-29', 'day', 'day'),
     example('dec 4, 2025.', '2025-12-04', '2025-12-04', '2025-12-04', 'day', 'day'),
+    example('March 3rd, 2024', '2024-03-03', '2024-03-03', '2024-03-03', 'day', 'day'),
+    example('the 3rd of March 2024', '2024-03-03', '2024-03-03', '2024-03-03', 'day', 'day'),
+    example('3rd March 2024', '2024-03-03', '2024-03-03', '2024-03-03', 'day', 'day'),
+  ],
+  weeks: [
+    example('week of March 4, 2024', '2024-03-04/2024-03-10', '2024-03-04', '2024-03-10', 'day', 'week'),
+    example('the week of Mar 4, 2024', '2024-03-04/2024-03-10', '2024-03-04', '2024-03-10', 'day', 'week'),
+    example('week of Thursday, March 7, 2024', '2024-03-04/2024-03-10', '2024-03-04', '2024-03-10', 'day', 'week'),
+    example('week of Sunday 10 March 2024', '2024-03-04/2024-03-10', '2024-03-04', '2024-03-10', 'day', 'week'),
   ],
   'day ranges': [
     example('Dec 4\u20136, 2025', '2025-12-04/2025-12-06', '2025-12-04', '2025-12-06', 'day', 'day range'),
@@ -136,6 +154,15 @@ const EXAMPLES: Record<string, Example[]> = {
     example('Early December 2025', '2025-12-01/2025-12-10', '2025-12-01', '2025-12-10', 'day', 'part of a month'),
     example('mid-December 2025', '2025-12-11/2025-12-20', '2025-12-11', '2025-12-20', 'day', 'part of a month'),
     example('late February 2024', '2024-02-21/2024-02-29', '2024-02-21', '2024-02-29', 'day', 'part of a month'),
+    example('beginning of 2024', '2024-40', '2024-01-01', '2024-06-30', 'season', 'part of a year'),
+    example('start of 2024', '2024-40', '2024-01-01', '2024-06-30', 'season', 'part of a year'),
+    example('the beginning of 2024', '2024-40', '2024-01-01', '2024-06-30', 'season', 'part of a year'),
+    example('middle of 2024', '2024-04/2024-09', '2024-04-01', '2024-09-30', 'month', 'part of a year'),
+    example('mid-year 2024', '2024-04/2024-09', '2024-04-01', '2024-09-30', 'month', 'part of a year'),
+    example('end of 2023', '2023-41', '2023-07-01', '2023-12-31', 'season', 'part of a year'),
+    example('the end of 2023', '2023-41', '2023-07-01', '2023-12-31', 'season', 'part of a year'),
+    example('end of March 2024', '2024-03-21/2024-03-31', '2024-03-21', '2024-03-31', 'day', 'part of a month'),
+    example('the beginning of March 2024', '2024-03-01/2024-03-10', '2024-03-01', '2024-03-10', 'day', 'part of a month'),
   ],
   seasons: [
     example('Spring 2024', '2024-21', '2024-03-01', '2024-05-31', 'season', 'season'),
@@ -144,6 +171,10 @@ const EXAMPLES: Record<string, Example[]> = {
     example('Fall 2024', '2024-23', '2024-09-01', '2024-11-30', 'season', 'season'),
     example('Winter 2024', '2024-24', '2024-12-01', '2025-02-28', 'season', 'season'),
     example('Winter 2023', '2023-24', '2023-12-01', '2024-02-29', 'season', 'season'),
+    example('Winter 2023\u201324', '2023-24', '2023-12-01', '2024-02-29', 'season', 'season'),
+    example('winter 2023/24', '2023-24', '2023-12-01', '2024-02-29', 'season', 'season'),
+    example('Winter 2023-2024', '2023-24', '2023-12-01', '2024-02-29', 'season', 'season'),
+    example('winter 1999/00', '1999-24', '1999-12-01', '2000-02-29', 'season', 'season'),
   ],
   'decades and centuries': [
     example('1990s', '199X', '1990-01-01', '1999-12-31', 'decade', 'decade'),
@@ -154,6 +185,14 @@ const EXAMPLES: Record<string, Example[]> = {
     example('late 1990s', '1997/1999', '1997-01-01', '1999-12-31', 'year', 'part of a decade'),
     example('19th century', '18XX', '1800-01-01', '1899-12-31', 'century', 'century'),
     example('21st century', '20XX', '2000-01-01', '2099-12-31', 'century', 'century'),
+    example('end of the 1990s', '1997/1999', '1997-01-01', '1999-12-31', 'year', 'part of a decade'),
+    example('the beginning of the 1990s', '1990/1993', '1990-01-01', '1993-12-31', 'year', 'part of a decade'),
+    example('early 19th century', '1800/1833', '1800-01-01', '1833-12-31', 'year', 'part of a century'),
+    example('mid-19th century', '1834/1866', '1834-01-01', '1866-12-31', 'year', 'part of a century'),
+    example('mid 19th century', '1834/1866', '1834-01-01', '1866-12-31', 'year', 'part of a century'),
+    example('late 19th century', '1867/1899', '1867-01-01', '1899-12-31', 'year', 'part of a century'),
+    example('late 19th-century', '1867/1899', '1867-01-01', '1899-12-31', 'year', 'part of a century'),
+    example('end of the 20th century', '1967/1999', '1967-01-01', '1999-12-31', 'year', 'part of a century'),
   ],
   'approximate and uncertain': [
     example('c. 1950', '1950~', '1950-01-01', '1950-12-31', 'year', 'approximate year'),
@@ -170,13 +209,23 @@ const EXAMPLES: Record<string, Example[]> = {
     example('c. 1950\u201353', '1950~/1953~', '1950-01-01', '1953-12-31', 'year', 'approximate year range'),
     example('around late 2024', '2024-07~/2024-12~', '2024-07-01', '2024-12-31', 'season', 'approximate part of a year'),
   ],
+  'with a remark in parentheses': [
+    example('Mar 2026 (expected)', '2026-03', '2026-03-01', '2026-03-31', 'month', 'month'),
+    example('2019 (approx.)', '2019~', '2019-01-01', '2019-12-31', 'year', 'approximate year'),
+    example('2019 (about)', '2019~', '2019-01-01', '2019-12-31', 'year', 'approximate year'),
+    example('Dec 4, 2025 (estimated)', '2025-12-04~', '2025-12-04', '2025-12-04', 'day', 'approximate day'),
+    example('1950\u201153 (circa)', '1950~/1953~', '1950-01-01', '1953-12-31', 'year', 'approximate year range'),
+    example('2010 (the year of the flood)', '2010', '2010-01-01', '2010-12-31', 'year', 'year'),
+  ],
   'already EDTF': [
-    example('2024-41', '2024-41', '2024-07-01', '2024-12-31', 'season', 'half year'),
+    // "YYYY-NN" is EDTF only where it cannot be a range of years (NN not after the start's digits).
+    example('1999-41', '1999-41', '1999-07-01', '1999-12-31', 'season', 'half year'),
+    example('2024-21', '2024-21', '2024-03-01', '2024-05-31', 'season', 'season'),
     example('2025-12-04/2025-12-06', '2025-12-04/2025-12-06', '2025-12-04', '2025-12-06', 'day', 'day range'),
     example('19XX', '19XX', '1900-01-01', '1999-12-31', 'century', 'century'),
     example('199X', '199X', '1990-01-01', '1999-12-31', 'decade', 'decade'),
     example('1950~', '1950~', '1950-01-01', '1950-12-31', 'year', 'approximate year'),
-    example('2024-35', '2024-35', '2024-07-01', '2024-09-30', 'season', 'quarter'),
+    example('1999-35', '1999-35', '1999-07-01', '1999-09-30', 'season', 'quarter'),
     example('1950-XX', '1950-XX', '1950-01-01', '1950-12-31', 'year'),
   ],
 };
@@ -225,6 +274,28 @@ describe('parseTimelineDate: the forms it reads', () => {
     expect(read('c. 1950\u201353').approximate).toBe(true);
     expect(read('1950').approximate).toBe(false);
     expect(read('1950?').approximate).toBe(false);
+  });
+
+  it('marks a date approximate when its remark says so, and reads any other remark as nothing', () => {
+    for (const label of ['2019 (approx.)', '2019 (approximately)', '2019 (about)', '2019 (circa)', '2019 (estimated)', '2019 (est.)']) {
+      expect(read(label), label).toMatchObject({ edtf: '2019~', approximate: true });
+    }
+    expect(read('Mar 2026 (expected)')).toMatchObject({ edtf: '2026-03', approximate: false, form: 'month' });
+    expect(read('2010 (cancelled later)').approximate).toBe(false);
+    // Already approximate: the remark adds nothing.
+    expect(read('c. 1950 (approx.)')).toMatchObject({ edtf: '1950~', form: 'approximate year' });
+    expect(read('since 2010 (approx.)', MONDAY)).toMatchObject({ edtf: '2010~/..', approximate: true });
+  });
+
+  it('reads "YYYY-NN" with a hyphen as years in a label, and as EDTF only where it cannot be years', () => {
+    expect(read('1950-53').edtf).toBe('1950/1953');
+    expect(read('2024-41').edtf).toBe('2024/2041');
+    // A month, or two digits not after the start's own: a month or an EDTF sub-year code.
+    expect(read('2024-05').edtf).toBe('2024-05');
+    expect(read('2024-21')).toMatchObject({ edtf: '2024-21', form: 'season' });
+    // A stored EDTF value is EDTF, whatever its digits.
+    expect(readEdtf('2024-41')).toMatchObject({ ok: true, edtf: '2024-41', earliest: start('2024-07-01'), form: 'half year' });
+    expect(readEdtf('2022-23')).toMatchObject({ ok: true, edtf: '2022-23', earliest: start('2022-09-01'), form: 'season' });
   });
 
   it('treats every Unicode space and dash as what it is', () => {
@@ -282,6 +353,28 @@ describe('parseTimelineDate: what it refuses, and why', () => {
     expect(reason(parseTimelineDate('2024-13'))).toBe('the range ends (2013) before it starts (2024)');
   });
 
+  it('refuses fiscal years, which vary by country, and says so', () => {
+    for (const label of ['FY2024', 'FY 2024', 'FY24', 'fiscal 2024', 'fiscal year 2024', 'FY2023/24', 'in FY2024']) {
+      expect(reason(parseTimelineDate(label)), label).toMatch(/^fiscal years vary by country/);
+    }
+  });
+
+  it('refuses near misses of the forms it reads, naming what is missing', () => {
+    expect(reason(parseTimelineDate('winter 2023\u201325'))).toBe(
+      'a winter spans two years only: "Winter 2023–24" runs from December 2023 to February 2024',
+    );
+    expect(reason(parseTimelineDate('week of March 2024'))).toBe('"week of" needs a day, as in "week of March 4, 2024"');
+    // A slash before two digits that are not after the year's own is not a season's or fiscal year's.
+    expect(reason(parseTimelineDate('2025/12'))).toBe('not valid EDTF: "2025/12"');
+    expect(reason(parseTimelineDate('2099-00'))).toBe('the range ends (2000) before it starts (2099)');
+    expect(reason(parseTimelineDate('early 0th century'))).toBe('there is no 0th century in the years 0001–9999');
+    expect(reason(parseTimelineDate('thirteen weeks ago', { referenceDate: MONDAY }))).toContain('not a date this parser knows');
+    expect(reason(parseTimelineDate('5000 years ago', { referenceDate: MONDAY }))).toBe('years run from 0001 to 9999');
+    // The package reads this EDTF; a remark cannot add a qualifier to it.
+    expect(read('1950-XX (see notes)').edtf).toBe('1950-XX');
+    expect(reason(parseTimelineDate('1950-XX (approx.)'))).toBe('to mark "1950-XX" approximate, write the EDTF qualifier "~" in it');
+  });
+
   it('says plainly what it does not know', () => {
     expect(reason(parseTimelineDate('the day after the election'))).toBe('not a date this parser knows: "the day after the election"');
     expect(reason(parseTimelineDate('?'))).toBe('not a date this parser knows: "?"');
@@ -295,7 +388,9 @@ describe('parseTimelineDate: what it refuses, and why', () => {
 
 describe('parseTimelineDate: relative labels', () => {
   it('needs a reference date, and says so', () => {
-    for (const label of ['Friday', 'last Friday', 'today', 'yesterday', 'this week', 'last month', 'December', 'Early December', 'Dec 4']) {
+    const labels = ['Friday', 'last Friday', 'today', 'yesterday', 'this week', 'last month', 'December', 'Early December', 'Dec 4'];
+    const newer = ['earlier this year', 'later this month', 'next week', 'two weeks ago', '3 days ago', 'a year ago', 'spring', 'last summer', 'week of Dec 4'];
+    for (const label of [...labels, ...newer]) {
       expect(parseTimelineDate(label)).toEqual({ ok: false, reason: 'relative: needs a reference date', relative: true });
     }
   });
@@ -328,6 +423,32 @@ describe('parseTimelineDate: relative labels', () => {
       ['Feb 29', '2024-02-29', '2024-02-29', '2024-02-29', 'day'],
       ['Dec 4\u20136', '2025-12-04/2025-12-06', '2025-12-04', '2025-12-06', 'day'],
       ['Nov\u2013Dec', '2025-11/2025-12', '2025-11-01', '2025-12-31', 'month'],
+      // From the period's start to the story day, or from the story day to its end.
+      ['earlier this year', '2026-01-01/2026-02-02', '2026-01-01', '2026-02-02', 'day'],
+      ['earlier this month', '2026-02-01/2026-02-02', '2026-02-01', '2026-02-02', 'day'],
+      ['earlier this week', '2026-02-02', '2026-02-02', '2026-02-02', 'day'],
+      ['later this year', '2026-02-02/2026-12-31', '2026-02-02', '2026-12-31', 'day'],
+      ['later this month', '2026-02-02/2026-02-28', '2026-02-02', '2026-02-28', 'day'],
+      ['later this week', '2026-02-02/2026-02-08', '2026-02-02', '2026-02-08', 'day'],
+      ['next week', '2026-02-09/2026-02-15', '2026-02-09', '2026-02-15', 'day'],
+      ['next month', '2026-03', '2026-03-01', '2026-03-31', 'month'],
+      ['next year', '2027', '2027-01-01', '2027-12-31', 'year'],
+      // Counted back: a day is that day, a week the Monday-to-Sunday week.
+      ['3 days ago', '2026-01-30', '2026-01-30', '2026-01-30', 'day'],
+      ['a week ago', '2026-01-26/2026-02-01', '2026-01-26', '2026-02-01', 'day'],
+      ['two weeks ago', '2026-01-19/2026-01-25', '2026-01-19', '2026-01-25', 'day'],
+      ['3 months ago', '2025-11', '2025-11-01', '2025-11-30', 'month'],
+      ['twelve months ago', '2025-02', '2025-02-01', '2025-02-28', 'month'],
+      ['a year ago', '2025', '2025-01-01', '2025-12-31', 'year'],
+      ['ten years ago', '2016', '2016-01-01', '2016-12-31', 'year'],
+      // The most recent season that has begun; "last": the one before the season the story is in.
+      ['spring', '2025-21', '2025-03-01', '2025-05-31', 'season'],
+      ['summer', '2025-22', '2025-06-01', '2025-08-31', 'season'],
+      ['fall', '2025-23', '2025-09-01', '2025-11-30', 'season'],
+      ['winter', '2025-24', '2025-12-01', '2026-02-28', 'season'],
+      ['last summer', '2025-22', '2025-06-01', '2025-08-31', 'season'],
+      ['last winter', '2024-24', '2024-12-01', '2025-02-28', 'season'],
+      ['week of Dec 4', '2025-12-01/2025-12-07', '2025-12-01', '2025-12-07', 'day'],
     ];
     for (const [label, edtfText, from, to, precision] of cases) {
       const result = read(label, MONDAY);
@@ -341,6 +462,25 @@ describe('parseTimelineDate: relative labels', () => {
       expect(result.relative, label).toBe(true);
       expect(result.form, label).toMatch(/^relative /);
     }
+  });
+
+  it('reads "earlier" and "later" this period up to the story day, whatever day that is', () => {
+    const wednesday = '2026-02-04';
+    expect(read('earlier this week', wednesday).edtf).toBe('2026-02-02/2026-02-04');
+    expect(read('later this week', wednesday).edtf).toBe('2026-02-04/2026-02-08');
+    // On the last day of a month, all of the month came earlier; on the first, all of it is to come.
+    expect(read('earlier this month', '2026-01-31')).toMatchObject({ edtf: '2026-01', precision: 'month' });
+    expect(read('later this month', '2026-01-01')).toMatchObject({ edtf: '2026-01', precision: 'month' });
+    expect(read('later this year', '2026-12-31').edtf).toBe('2026-12-31');
+  });
+
+  it('reads "last" of a season as the one before the season the story is in', () => {
+    const july = '2025-07-15';
+    expect(read('summer', july).edtf).toBe('2025-22');
+    expect(read('last summer', july).edtf).toBe('2024-22');
+    expect(read('spring', july).edtf).toBe('2025-21');
+    expect(read('last spring', july).edtf).toBe('2025-21');
+    expect(read('winter', july).edtf).toBe('2024-24');
   });
 
   it('takes an ISO instant as the reference date, and refuses a reference that is not a date', () => {
@@ -652,6 +792,18 @@ describe('parseTimelineDate never throws', () => {
     const pieces = fc.constantFrom('Dec', '4', ',', ' ', '2025', '\u2013', '-', '/', '..', 'early', 'mid', 'c.', '?', '~', 'to', 'Q3', 'X', '1990s', 'Friday', '\u202f', 'since', 'present', '12', 'the', 'H1');
     fc.assert(fc.property(fc.array(pieces, { maxLength: 10 }), (parts) => check(parts.join(''))), { numRuns: 2000 });
     fc.assert(fc.property(fc.array(pieces, { maxLength: 10 }), (parts) => check(parts.join(' '))), { numRuns: 2000 });
+  });
+
+  it('on strings made of the words of remarks, relative labels and parts of periods', () => {
+    const pieces = fc.constantFrom('(', ')', 'approx.', 'expected', 'week of', 'ago', 'two', 'weeks', 'earlier', 'later', 'this', 'next', 'winter', 'summer', 'last', 'end of', 'the', 'beginning of', 'mid-year', 'century', '19th', '/', '-', '2023', '24', '00', 'FY', 'Mar 4', '2024', '\u2013', 'early');
+    fc.assert(fc.property(fc.array(pieces, { maxLength: 8 }), (parts) => check(parts.join(' '))), { numRuns: 2000 });
+    fc.assert(fc.property(fc.array(pieces, { maxLength: 8 }), (parts) => check(parts.join(''))), { numRuns: 2000 });
+    for (const count of ['0', '9999', '99999']) for (const unit of ['days', 'weeks', 'months', 'years']) check(`${count} ${unit} ago`);
+    const lastDay = { referenceDate: '9999-12-31' };
+    for (const label of ['winter 9999/00', 'next year', 'week of Dec 31, 9999', 'later this week']) {
+      expect(reason(parseTimelineDate(label, lastDay)), label).toBe('runs past the year 9999');
+    }
+    expect(read('later this year', '9999-12-31').edtf).toBe('9999-12-31');
   });
 
   it('on very long strings, which it refuses without reading', () => {

@@ -42,6 +42,15 @@ export interface ListFilter {
   sort?: 'updated-desc' | 'updated-asc' | 'created-desc' | 'title-asc';
 }
 
+/** One story of an import (`importStories`). */
+export interface StoryImport {
+  /** `revision` 1 for a new story, `replacesRevision + 1` for a replacement. */
+  story: Story;
+  meta: RevisionMeta;
+  /** The revision of the library's story that this one replaces; absent for a new story. */
+  replacesRevision?: number;
+}
+
 /** How long after the last write the idle work (search index, checkpoint) runs. */
 export const IDLE_DELAY_MS = 400;
 /** Writes after which a checkpoint runs inline if no idle moment came. */
@@ -429,6 +438,20 @@ export class LibraryStore {
       this.insertRevision(story, meta);
       this.statements.markForSearch.run(head.rowid);
       return story;
+    });
+  }
+
+  /**
+   * Writes an import in one transaction: every asset, then every story — a new one as revision 1
+   * (`insertStory`), a replacement as the revision after `replacesRevision` (`saveStory`, so a
+   * library changed meanwhile is a conflict). If any write fails, nothing is written.
+   */
+  importStories(assets: readonly { asset: AssetRef; data: Uint8Array }[], stories: readonly StoryImport[]): Story[] {
+    return this.write(() => {
+      for (const { asset, data } of assets) this.putAsset(asset, data);
+      return stories.map(({ story, meta, replacesRevision }) =>
+        replacesRevision === undefined ? this.insertStory(story, meta) : this.saveStory(story, replacesRevision, meta),
+      );
     });
   }
 
