@@ -10,6 +10,7 @@
 import { citationMarker, citationNumbers } from './citations';
 import { InvalidInputError } from './errors';
 import type { AssetRef, Citation, CitationStyle, HeroImage, Inline, PersonName, Source, Story } from './model';
+import { escapeHtml } from './page-html';
 import { timelineEntryDate, type ReadTimelineDate } from './timeline-dates';
 
 type SourceId = Source['id'];
@@ -17,13 +18,6 @@ type SourceId = Source['id'];
 // ---------------------------------------------------------------------------------------------
 // HTML and addresses
 // ---------------------------------------------------------------------------------------------
-
-const HTML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Text made safe for HTML, both between tags and inside a quoted attribute value. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => HTML_ESCAPES[character] ?? character);
-}
 
 /** The check the model applies to every stored address (WebUrlSchema): an http(s) scheme and a host. */
 const WEB_URL_START = /^https?:\/\/[^\s/?#]+/i;

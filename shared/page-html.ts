@@ -179,6 +179,7 @@ function inlineHtml(content: readonly Inline[], citationHtml: CitationHtml): str
       html += citationHtml(inline);
       continue;
     }
+    // A node of no known type (a story that skipped the schema) shows nothing.
     if (inline.type !== 'text') continue;
     let bold = false;
     let italic = false;

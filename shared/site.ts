@@ -5,6 +5,7 @@
  * relative path to content, and the caller writes them.
  */
 import type { AssetRef, Story } from './model';
+import { assetPath } from './bundle';
 import { escapeHtml, renderStoryPage } from './page-html';
 
 export interface SiteAsset {
@@ -15,10 +16,9 @@ export interface SiteAsset {
 /** The files of the site: relative path (always with `/`) → text or bytes. */
 export type SiteFiles = Map<string, string | Uint8Array>;
 
-const EXTENSIONS: Record<AssetRef['mediaType'], string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp', 'image/gif': 'gif' };
-
+/** An image's file name in the site: the same as in a bundle, `<sha256>.<ext>`. */
 export function assetFileName(asset: Pick<AssetRef, 'sha256' | 'mediaType'>): string {
-  return `${asset.sha256}.${EXTENSIONS[asset.mediaType]}`;
+  return assetPath(asset).slice('assets/'.length);
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

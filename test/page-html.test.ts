@@ -8,37 +8,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeBase64 } from '../shared/base64';
 import { citationMarker, citationNumbers } from '../shared/citations';
-import { type Citation, type Inline, type Source, type Story, StorySchema } from '../shared/model';
+import { type Citation, type Story, StorySchema } from '../shared/model';
 import { PAGE_CONTENT_SECURITY_POLICY, escapeHtml, renderStoryPage } from '../shared/page-html';
 import sampleJson from '../shared/sample/sample-story.json';
+import { bareSource as source, cite, makeStory, text } from './helpers/stories';
 
 const seed = readFileSync(join(import.meta.dirname, 'fixtures', 'seed-story.txt'), 'utf8');
 const heroBytes = new Uint8Array(readFileSync(join(import.meta.dirname, '..', 'shared', 'sample', 'sample-hero.png')));
 const sample: Story = StorySchema.parse(sampleJson);
 
-const text = (value: string, marks?: Extract<Inline, { type: 'text' }>['marks']): Inline => ({ type: 'text', text: value, ...(marks ? { marks } : {}) });
-const cite = (...sources: string[]): Inline => ({ type: 'citation', sources });
-const source = (id: string, fields: Partial<Source> = {}): Source => ({ id, role: 'cited', ...fields });
-
-/** A small valid story; tests override only what they are about. */
-function makeStory(fields: Partial<Story>): Story {
-  return StorySchema.parse({
-    id: 'small',
-    slug: 'small',
-    title: 'A Small Story',
-    feed: 'Desk',
-    status: 'draft',
-    sections: [],
-    sources: [],
-    timeline: [],
-    citationOrder: 'manual',
-    citationStyle: 'separate',
-    createdAt: '2026-01-01T00:00:00.000Z',
-    updatedAt: '2026-01-01T00:00:00.000Z',
-    revision: 0,
-    ...fields,
-  });
-}
 
 const BLOCK_TAG = /<\/?(?:p|h1|h2|li|ol|ul|section|header|footer|figure|figcaption|nav|main|article|body|span class="source-note")\b[^>]*>/g;
 const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };

@@ -4,37 +4,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { citationMarker, citationNumbers } from '../shared/citations';
-import { type Inline, type Source, type Story, StorySchema } from '../shared/model';
+import { type Story, StorySchema } from '../shared/model';
 import { renderStoryText } from '../shared/page-text';
 import sampleJson from '../shared/sample/sample-story.json';
+import { bareSource as source, cite, makeStory, text } from './helpers/stories';
 
 const seedBytes = readFileSync(join(import.meta.dirname, 'fixtures', 'seed-story.txt'));
 const seed = seedBytes.toString('utf8');
 const sample: Story = StorySchema.parse(sampleJson);
 
-const text = (value: string): Inline => ({ type: 'text', text: value });
-const cite = (...sources: string[]): Inline => ({ type: 'citation', sources });
-const source = (id: string, fields: Partial<Source> = {}): Source => ({ id, role: 'cited', ...fields });
-
-/** A small valid story; tests override only what they are about. */
-function makeStory(fields: Partial<Story>): Story {
-  return StorySchema.parse({
-    id: 'small',
-    slug: 'small',
-    title: 'A Small Story',
-    feed: 'Desk',
-    status: 'draft',
-    sections: [],
-    sources: [],
-    timeline: [],
-    citationOrder: 'manual',
-    citationStyle: 'separate',
-    createdAt: '2026-01-01T00:00:00.000Z',
-    updatedAt: '2026-01-01T00:00:00.000Z',
-    revision: 0,
-    ...fields,
-  });
-}
 
 const numbersInOrder = (story: Story): Array<[string, number]> => [...citationNumbers(story)].sort((a, b) => a[1] - b[1]);
 const countOf = (haystack: string, needle: string): number => haystack.split(needle).length - 1;

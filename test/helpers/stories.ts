@@ -2,7 +2,7 @@
  * Stories built for the coverage review: the sample made publishable, and small stories that
  * each break one rule.
  */
-import type { Inline, Paragraph, Source, Story } from '../../shared/model';
+import { StorySchema, type Inline, type Paragraph, type Source, type Story } from '../../shared/model';
 import { sampleStory } from './library';
 
 /** The outlets the publishable sample's sources appeared in (invented for tests only). */
@@ -23,10 +23,34 @@ export function publishableSample(): Story {
   return story;
 }
 
-export const text = (value: string): Inline => ({ type: 'text', text: value });
+export const text = (value: string, marks?: Extract<Inline, { type: 'text' }>['marks']): Inline => ({ type: 'text', text: value, ...(marks ? { marks } : {}) });
 export const cite = (...sources: string[]): Inline => ({ type: 'citation', sources });
 export const paragraph = (...content: Inline[]): Paragraph => ({ type: 'paragraph', content });
 
+/** A source with nothing but its id and role, and the fields given. */
+export const bareSource = (id: string, fields: Partial<Source> = {}): Source => ({ id, role: 'cited', ...fields });
+
+/** A small valid story; tests override only what they are about. */
+export function makeStory(fields: Partial<Story>): Story {
+  return StorySchema.parse({
+    id: 'small',
+    slug: 'small',
+    title: 'A Small Story',
+    feed: 'Desk',
+    status: 'draft',
+    sections: [],
+    sources: [],
+    timeline: [],
+    citationOrder: 'manual',
+    citationStyle: 'separate',
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    revision: 0,
+    ...fields,
+  });
+}
+
+/** A source with every field the review asks for. */
 export function source(id: string, fields: Partial<Source> = {}): Source {
   return { id, URL: `https://news.example/${id}`, title: `Title of ${id}`, 'container-title': `Outlet of ${id}`, issued: '2026-01-01', role: 'cited', ...fields };
 }
