@@ -53,6 +53,12 @@ function fraction(part: { cited: number; total: number }): string {
   return `${part.cited}/${part.total}`;
 }
 
+function timelineOrder(order: CoverageReport['figures']['timelineOrder']): string {
+  const direction = order.direction === 'oldest-first' ? 'oldest first' : 'newest first';
+  const undated = order.undated === 0 ? '' : ` (${order.undated} undated ${order.undated === 1 ? 'entry' : 'entries'} not counted)`;
+  return order.inOrder ? `yes, ${direction}${undated}` : `no: ${order.misplaced} out of place (${direction})${undated}`;
+}
+
 /** The review as a readable report: figures, then findings grouped by severity, then the verdict. */
 export function formatCoverageReport(story: Pick<Story, 'id' | 'title'>, report: CoverageReport): string {
   const { figures } = report;
@@ -62,6 +68,7 @@ export function formatCoverageReport(story: Pick<Story, 'id' | 'title'>, report:
     `  Sentences cited         ${fraction(figures.sentences)}`,
     `  Timeline entries cited  ${fraction(figures.timelineEntries)}`,
     `  Sources cited           ${fraction(figures.sources)}`,
+    `  Timeline in date order  ${timelineOrder(figures.timelineOrder)}`,
     `  Distinct outlets        ${figures.distinctOutlets}`,
   ];
   if (figures.largestSourceShare) {

@@ -148,6 +148,13 @@ export const CoverageFiguresSchema = z.strictObject({
   paragraphs: Fraction,
   timelineEntries: Fraction,
   sources: Fraction,
+  /** Whether the timeline runs in date order: entries out of place, and entries whose date cannot be read. */
+  timelineOrder: z.strictObject({
+    direction: z.enum(['oldest-first', 'newest-first']),
+    inOrder: z.boolean(),
+    misplaced: z.int().nonnegative(),
+    undated: z.int().nonnegative(),
+  }),
   /** Outlets (`container-title`) among the sources, compared without case. */
   distinctOutlets: z.int().nonnegative(),
   /** Source references in all citations (a marker citing two sources counts two); dangling ones excluded. */

@@ -107,11 +107,14 @@ class Review {
   readonly known: ReadonlySet<string>;
   readonly numbers: ReadonlyMap<string, number>;
   readonly tally: Tally = { bySource: new Map(), total: 0 };
+  /** Timeline entries whose date cannot be read (counted as the review meets them). */
+  undatedEntries = 0;
   readonly figures: CoverageFigures = {
     sentences: { cited: 0, total: 0 },
     paragraphs: { cited: 0, total: 0 },
     timelineEntries: { cited: 0, total: 0 },
     sources: { cited: 0, total: 0 },
+    timelineOrder: { direction: 'oldest-first', inOrder: true, misplaced: 0, undated: 0 },
     distinctOutlets: 0,
     citations: 0,
     largestSourceShare: null,
@@ -309,7 +312,14 @@ class Review {
       else this.add('timeline-entry-uncited', 'This timeline entry has no citation.', { part: 'timeline', entryId: entry.id, field: 'body' }, name);
       this.reviewEntryDate(entry, name, referenceDate, cited, issuedEnd);
     });
-    for (const problem of timelineOrderProblems(story.timeline, { direction: this.rules.timelineOrder, referenceDate })) {
+    const problems = timelineOrderProblems(story.timeline, { direction: this.rules.timelineOrder, referenceDate });
+    this.figures.timelineOrder = {
+      direction: this.rules.timelineOrder,
+      inOrder: problems.length === 0,
+      misplaced: problems.length,
+      undated: this.undatedEntries,
+    };
+    for (const problem of problems) {
       const entry = story.timeline[problem.index];
       if (!entry) continue;
       this.add('timeline-out-of-order', `${problem.message}.`.replace(/\.\.$/, '.'), { part: 'timeline', entryId: entry.id, field: 'date' }, entryName(story, problem.index));
@@ -321,6 +331,7 @@ class Review {
     const label = entry.date.label;
     const date = timelineEntryDate(entry.date);
     if (!date.ok) {
+      this.undatedEntries++;
       if (date.relative) {
         const resolved = parseTimelineDate(label, { referenceDate });
         const reading = resolved.ok ? ` (against the story's date, ${referenceDate}, it reads as ${resolved.edtf})` : '';

@@ -41,6 +41,7 @@ describe('storydesk check', () => {
     expect(run.stdout).toContain('  Sentences cited         15/15\n');
     expect(run.stdout).toContain('  Timeline entries cited  9/9\n');
     expect(run.stdout).toContain('  Sources cited           6/6\n');
+    expect(run.stdout).toContain('  Timeline in date order  yes, oldest first\n');
     expect(run.stdout).toContain('  Largest source share    [1]: 16 of 24 citations (67%)\n');
     expect(run.stdout).toContain('\n18 blockers\n  ✗ Source [1] (src-2026-02-02): This source has no URL. [source-url-missing]\n');
     expect(run.stdout).toContain('\n7 warnings\n');

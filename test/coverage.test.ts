@@ -35,6 +35,7 @@ describe('the review of the sample story', () => {
     expect(report.figures.paragraphs).toEqual({ cited: 5, total: 5 });
     expect(report.figures.timelineEntries).toEqual({ cited: 9, total: 9 });
     expect(report.figures.sources).toEqual({ cited: 6, total: 6 });
+    expect(report.figures.timelineOrder).toEqual({ direction: 'oldest-first', inOrder: true, misplaced: 0, undated: 0 });
     expect(report.figures.distinctOutlets).toBe(0);
     // 15 sentences cite [1], and the Feb 2, 2026 timeline entry does too: 16 of 24 citations.
     expect(report.figures.citations).toBe(24);
@@ -163,6 +164,7 @@ describe('each finding', () => {
       ];
     });
     expect(only(report, 'timeline-out-of-order')).toMatchObject({ place: 'Timeline entry 3 «1950–53»', location: { entryId: 't3', field: 'date' } });
+    expect(report.figures.timelineOrder).toEqual({ direction: 'oldest-first', inOrder: false, misplaced: 1, undated: 0 });
   });
 
   it('finds an entry cited only by sources published before the event', () => {
