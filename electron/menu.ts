@@ -1,0 +1,127 @@
+/**
+ * The native menus, as a template built by a pure function from the platform, whether this is
+ * a development run, and the recent libraries. The main process turns it into a Menu
+ * (`Menu.buildFromTemplate`); the tests read it as data. Items whose work happens in the window
+ * (New Story, Import, Find…) call `actions.command`, which main sends to the focused window as a
+ * `menu-command` event; the library items open dialogs in main.
+ */
+import type { MenuItemConstructorOptions } from 'electron';
+import type { MenuCommand } from './preload-api';
+
+export interface MenuActions {
+  /** A command for the focused window. */
+  command: (command: MenuCommand) => void;
+  /** Shows the Open Library dialog. */
+  openLibrary: () => void;
+  openRecentLibrary: (file: string) => void;
+  clearRecentLibraries: () => void;
+}
+
+export interface MenuContext {
+  platform: NodeJS.Platform;
+  /** Development runs get Reload and the developer tools; release builds do not. */
+  isDevelopment: boolean;
+  /** Most recent first. */
+  recentLibraries: readonly string[];
+  appName: string;
+}
+
+/** The platform's spelling of a shortcut: ⌘ on macOS, Ctrl elsewhere. */
+export function shortcut(platform: NodeJS.Platform, key: string): string {
+  return `${platform === 'darwin' ? 'Cmd' : 'Ctrl'}+${key}`;
+}
+
+const separator: MenuItemConstructorOptions = { type: 'separator' };
+
+function recentLibrariesMenu(context: MenuContext, actions: MenuActions): MenuItemConstructorOptions[] {
+  if (context.recentLibraries.length === 0) return [{ label: 'No Recent Libraries', enabled: false }];
+  return [
+    ...context.recentLibraries.map((file): MenuItemConstructorOptions => ({ label: file, click: () => actions.openRecentLibrary(file) })),
+    separator,
+    { label: 'Clear Recent Libraries', click: () => actions.clearRecentLibraries() },
+  ];
+}
+
+export function buildMenuTemplate(context: MenuContext, actions: MenuActions): MenuItemConstructorOptions[] {
+  const { platform } = context;
+  const isMac = platform === 'darwin';
+  const key = (letter: string) => shortcut(platform, letter);
+  const command = (name: MenuCommand) => () => actions.command(name);
+
+  const appMenu: MenuItemConstructorOptions = {
+    label: context.appName,
+    submenu: [
+      { role: 'about', label: `About ${context.appName}` },
+      separator,
+      { role: 'services' },
+      separator,
+      { role: 'hide' },
+      { role: 'hideOthers' },
+      { role: 'unhide' },
+      separator,
+      { role: 'quit' },
+    ],
+  };
+
+  const fileMenu: MenuItemConstructorOptions = {
+    label: 'File',
+    submenu: [
+      { label: 'New Story', accelerator: key('N'), click: command('new-story') },
+      separator,
+      { label: 'Open Library…', accelerator: key('O'), click: () => actions.openLibrary() },
+      { label: 'Recent Libraries', submenu: recentLibrariesMenu(context, actions) },
+      separator,
+      { label: 'Import…', accelerator: key('I'), click: command('import') },
+      { label: 'Export…', accelerator: key('E'), click: command('export') },
+      separator,
+      { label: 'Back Up Library', click: command('back-up-library') },
+      separator,
+      { role: 'close' },
+      ...(isMac ? [] : [separator, { role: 'quit' } as const]),
+    ],
+  };
+
+  const editMenu: MenuItemConstructorOptions = {
+    label: 'Edit',
+    submenu: [
+      { role: 'undo' },
+      { role: 'redo' },
+      separator,
+      { role: 'cut' },
+      { role: 'copy' },
+      { role: 'paste' },
+      { role: 'selectAll' },
+      separator,
+      { label: 'Find in Library', accelerator: key('F'), click: command('find-in-library') },
+    ],
+  };
+
+  const viewMenu: MenuItemConstructorOptions = {
+    label: 'View',
+    submenu: [
+      ...(context.isDevelopment ? [{ role: 'reload' } as const, { role: 'forceReload' } as const, { role: 'toggleDevTools' } as const, separator] : []),
+      { role: 'togglefullscreen' },
+      separator,
+      { role: 'resetZoom' },
+      { role: 'zoomIn' },
+      { role: 'zoomOut' },
+    ],
+  };
+
+  const helpMenu: MenuItemConstructorOptions = {
+    role: 'help',
+    submenu: [
+      ...(isMac ? [] : [{ role: 'about', label: `About ${context.appName}` } as const, separator]),
+      { label: `${context.appName} Documentation`, click: command('show-documentation') },
+    ],
+  };
+
+  return [
+    ...(isMac ? [appMenu] : []),
+    fileMenu,
+    editMenu,
+    viewMenu,
+    ...(isMac ? [{ role: 'windowMenu' } as const] : []),
+    helpMenu,
+  ];
+}
