@@ -1,13 +1,34 @@
 /**
- * Bundles at the I/O edge: exporting stories of the library as `.storybundle` bytes, writing a
- * file so that it appears whole or not at all, and importing a bundle into the library in one
- * transaction. The format itself — writing, reading, every check — is shared/bundle.ts.
+ * Bundles at the I/O edge: exporting stories of the library as `.storybundle` bytes or files,
+ * writing a file so that it appears whole or not at all, and importing a bundle into the library
+ * in one transaction. The format itself — writing, reading, every check — is shared/bundle.ts.
+ *
+ * The file variants stream: an export writes one story at a time into a temporary file, and an
+ * import reads the file at the offsets its zip directory gives, checking it all in a first pass
+ * and reading each story again as the second pass writes it. Neither holds the bundle in memory.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import fs from 'node:fs/promises';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { buildLibraryBundle, buildStoryBundle, readBundle, type BundleAsset, type BundledStory, type BundleLimits } from '../shared/bundle';
+import zlib from 'node:zlib';
+import {
+  bytesSource,
+  checkBundle,
+  collectBytes,
+  InvalidBundleError,
+  writeLibraryBundle,
+  writeStoryBundle,
+  type BundleAsset,
+  type BundledStory,
+  type BundledStoryListing,
+  type BundleLimits,
+  type ByteSink,
+  type CheckedBundle,
+  type LibraryBundleInput,
+  type RandomAccessSource,
+} from '../shared/bundle';
 import type { Story } from '../shared/model';
 import type { LibraryStore, StoryImport } from './store/store';
 
@@ -16,20 +37,24 @@ export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** The images `stories` use, read from the library. */
-function assetsOf(store: LibraryStore, stories: readonly Story[]): Map<string, BundleAsset> {
-  const assets = new Map<string, BundleAsset>();
-  for (const story of stories) {
-    const sha256 = story.hero?.asset.sha256;
-    if (sha256 !== undefined && !assets.has(sha256)) assets.set(sha256, store.getAsset(sha256));
-  }
-  return assets;
+// ---------------------------------------------------------------------------------------------
+// Export
+
+/** Hears of each story written: `done` of `total`. */
+export type ExportProgress = (done: number, total: number) => void;
+
+/** The stories to export, read from the library one at a time as the bundle is written. */
+function libraryInput(store: LibraryStore, ids: readonly string[] | 'all'): LibraryBundleInput {
+  const stories =
+    ids === 'all'
+      ? store.listStories().map(({ id, updatedAt }) => ({ id, updatedAt }))
+      : [...new Set(ids)].map((id) => ({ id, updatedAt: store.getSummary(id).updatedAt }));
+  return { stories, story: (id) => store.getStory(id), asset: (sha256) => store.getAsset(sha256) };
 }
 
 /** One story (trashed or not) as a story bundle. */
 export function exportStoryBundle(store: LibraryStore, id: string): Uint8Array {
-  const story = store.getStory(id);
-  return buildStoryBundle(story, assetsOf(store, [story]));
+  return collectBytes((sink) => writeStoryBundle(sink, store.getStory(id), (sha256) => store.getAsset(sha256)));
 }
 
 /**
@@ -37,9 +62,25 @@ export function exportStoryBundle(store: LibraryStore, id: string): Uint8Array {
  * story outside the trash. The bytes depend only on the stories, not on the order asked for.
  */
 export function exportLibraryBundle(store: LibraryStore, ids: readonly string[] | 'all'): Uint8Array {
-  const chosen = ids === 'all' ? store.listStories().map((summary) => summary.id) : [...new Set(ids)];
-  const stories = chosen.map((id) => store.getStory(id));
-  return buildLibraryBundle(stories, assetsOf(store, stories));
+  return collectBytes((sink) => writeLibraryBundle(sink, libraryInput(store, ids)));
+}
+
+/** exportStoryBundle into `file`, which appears complete or not at all (as writeFileAtomically). */
+export function exportStoryBundleToFile(store: LibraryStore, id: string, file: string): void {
+  writeAtomically(file, (sink) => writeStoryBundle(sink, store.getStory(id), (sha256) => store.getAsset(sha256)));
+}
+
+/**
+ * exportLibraryBundle into `file`, the same bytes, written one story at a time: the bundle is
+ * never in memory. The file appears complete or not at all (as writeFileAtomically).
+ */
+export function exportLibraryBundleToFile(store: LibraryStore, ids: readonly string[] | 'all', file: string, options: { onProgress?: ExportProgress } = {}): void {
+  writeAtomically(file, (sink) => writeLibraryBundle(sink, libraryInput(store, ids), options.onProgress));
+}
+
+/** A temporary file beside `target`, named so that it is hidden and shows where it belongs. */
+function temporaryPathFor(target: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}-${randomBytes(6).toString('hex')}.partial`);
 }
 
 /**
@@ -50,18 +91,18 @@ export function exportLibraryBundle(store: LibraryStore, ids: readonly string[] 
 export async function writeFileAtomically(file: string, bytes: Uint8Array): Promise<void> {
   const target = path.resolve(file);
   const folder = path.dirname(target);
-  const temporary = path.join(folder, `.${path.basename(target)}.${process.pid}-${randomBytes(6).toString('hex')}.partial`);
-  let handle: fs.FileHandle | undefined;
+  const temporary = temporaryPathFor(target);
+  let handle: fsp.FileHandle | undefined;
   try {
-    handle = await fs.open(temporary, 'wx', 0o644);
+    handle = await fsp.open(temporary, 'wx', 0o644);
     await handle.writeFile(bytes);
     await handle.sync();
     await handle.close();
     handle = undefined;
-    await fs.rename(temporary, target);
+    await fsp.rename(temporary, target);
   } catch (error) {
     await handle?.close().catch(() => undefined);
-    await fs.rm(temporary, { force: true }).catch(() => undefined);
+    await fsp.rm(temporary, { force: true }).catch(() => undefined);
     throw error;
   }
   await syncFolder(folder);
@@ -69,9 +110,9 @@ export async function writeFileAtomically(file: string, bytes: Uint8Array): Prom
 
 /** Makes the rename itself durable where the system allows it (not on Windows, where folders cannot be opened). */
 async function syncFolder(folder: string): Promise<void> {
-  let handle: fs.FileHandle | undefined;
+  let handle: fsp.FileHandle | undefined;
   try {
-    handle = await fs.open(folder, 'r');
+    handle = await fsp.open(folder, 'r');
     await handle.sync();
   } catch {
     // The file is complete and in place either way; only its survival of a power cut is at stake.
@@ -80,7 +121,85 @@ async function syncFolder(folder: string): Promise<void> {
   }
 }
 
+/**
+ * writeFileAtomically for a file written piece by piece: `write` fills a temporary file in the
+ * target's folder, which is then flushed and renamed over the target. If `write` or anything
+ * after it fails, the temporary file is removed and the target is left as it was. Synchronous,
+ * like the export it serves: the library cannot change between two stories of one bundle.
+ */
+function writeAtomically(file: string, write: (sink: ByteSink) => void): void {
+  const target = path.resolve(file);
+  const folder = path.dirname(target);
+  const temporary = temporaryPathFor(target);
+  let descriptor: number | undefined;
+  try {
+    descriptor = fs.openSync(temporary, 'wx', 0o644);
+    const sink = new FileSink(descriptor);
+    write(sink);
+    sink.flush();
+    fs.fsyncSync(descriptor);
+    fs.closeSync(descriptor);
+    descriptor = undefined;
+    fs.renameSync(temporary, target);
+  } catch (error) {
+    // The first failure is the one to report; cleaning up after it is best effort.
+    try {
+      if (descriptor !== undefined) fs.closeSync(descriptor);
+      fs.rmSync(temporary, { force: true });
+    } catch {
+      // Nothing more can be done here: the failure that matters is `error`.
+    }
+    throw error;
+  }
+  syncFolderNow(folder);
+}
+
+/** syncFolder, synchronously. */
+function syncFolderNow(folder: string): void {
+  let descriptor: number | undefined;
+  try {
+    descriptor = fs.openSync(folder, 'r');
+    fs.fsyncSync(descriptor);
+  } catch {
+    // As in syncFolder: the file is complete and in place either way.
+  } finally {
+    if (descriptor !== undefined) fs.closeSync(descriptor);
+  }
+}
+
+/** Writes to an open file through a 1 MiB buffer: a bundle's entries are a few kilobytes each. */
+class FileSink implements ByteSink {
+  private readonly buffer = Buffer.allocUnsafe(1024 * 1024);
+  private used = 0;
+
+  constructor(private readonly descriptor: number) {}
+
+  write(chunk: Uint8Array): void {
+    if (this.used + chunk.byteLength > this.buffer.length) this.flush();
+    if (chunk.byteLength >= this.buffer.length) writeAll(this.descriptor, chunk);
+    else {
+      this.buffer.set(chunk, this.used);
+      this.used += chunk.byteLength;
+    }
+  }
+
+  flush(): void {
+    writeAll(this.descriptor, this.buffer.subarray(0, this.used));
+    this.used = 0;
+  }
+}
+
+function writeAll(descriptor: number, bytes: Uint8Array): void {
+  for (let at = 0; at < bytes.byteLength; ) at += fs.writeSync(descriptor, bytes, at, bytes.byteLength - at);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Import
+
 export type ImportConflictChoice = 'copy' | 'replace' | 'skip';
+
+/** Hears how an import goes: zip entries checked (first pass), then stories written (second). */
+export type ImportProgress = (done: number, total: number, stage: 'checking' | 'writing') => void;
 
 export interface ImportOptions {
   /** What to do with a story whose id the library holds already (in the trash or not). */
@@ -92,6 +211,7 @@ export interface ImportOptions {
   /** The time of a copy's creation. */
   now?: () => Date;
   limits?: Partial<BundleLimits>;
+  onProgress?: ImportProgress;
 }
 
 export interface ImportedStory {
@@ -137,42 +257,150 @@ function copyOf(story: BundledStory, id: string, created: string): Story {
 }
 
 /**
- * Imports a story or library bundle. The whole bundle is checked first (readBundle: it throws an
+ * Imports a story or library bundle. The whole bundle is checked first (checkBundle: it throws an
  * InvalidInputError naming each problem's entry and JSON path); then every image and story is
  * written in one transaction, so a refused or failed import changes nothing. Stories keep the
  * bundle's dates and status, so exporting them again gives the same bytes; a story whose id the
  * library holds already is copied, replaced (a new revision) or skipped, as `onConflict` says.
  */
 export function importBundle(store: LibraryStore, bytes: Uint8Array, options: ImportOptions): ImportResult {
-  const bundle = readBundle(bytes, { sha256: sha256Hex, ...(options.limits ? { limits: options.limits } : {}) });
+  return importFrom(store, bytesSource(bytes), options);
+}
+
+/**
+ * importBundle from a file, read at the offsets its zip directory gives: the bundle is never in
+ * memory, only its directory and one story or image at a time. If the file changes between the
+ * check and the writing, the import fails and changes nothing.
+ */
+export function importBundleFile(store: LibraryStore, file: string, options: ImportOptions): ImportResult {
+  const source = FileSource.open(file);
+  try {
+    return importFrom(store, source, options);
+  } finally {
+    source.close();
+  }
+}
+
+/** How one story of the bundle is to be written, decided before the transaction. */
+interface PlannedWrite {
+  listing: BundledStoryListing;
+  as: ImportedStory['as'];
+  /** For a replacement: the library's revision it follows. */
+  replacesRevision?: number;
+  /** For a copy: its id and its time of creation. */
+  copy?: { id: string; created: string };
+}
+
+function importFrom(store: LibraryStore, source: RandomAccessSource, options: ImportOptions): ImportResult {
+  const { onProgress } = options;
+  const bundle = checkBundle(source, {
+    sha256: sha256Hex,
+    inflate: inflateWithZlib,
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(onProgress ? { onProgress: (done: number, total: number) => onProgress(done, total, 'checking') } : {}),
+  });
   const author = options.author ?? defaultAuthor();
   const newId = options.newId ?? randomUUID;
   const now = options.now ?? (() => new Date());
 
-  const writes: StoryImport[] = [];
+  const plan: PlannedWrite[] = [];
   const imported: ImportedStory[] = [];
   const skipped: SkippedStory[] = [];
-  for (const story of bundle.stories) {
-    if (!store.hasStory(story.id)) {
-      writes.push({ story: { ...story, revision: 1 }, meta: { author, summary: 'Imported from a bundle' } });
-      imported.push({ id: story.id, title: story.title, as: 'new' });
+  for (const listing of bundle.stories) {
+    const { id, title } = listing;
+    if (!store.hasStory(id)) {
+      plan.push({ listing, as: 'new' });
+      imported.push({ id, title, as: 'new' });
     } else if (options.onConflict === 'skip') {
-      skipped.push({ id: story.id, title: story.title, reason: 'the library already holds a story with this id' });
+      skipped.push({ id, title, reason: 'the library already holds a story with this id' });
     } else if (options.onConflict === 'replace') {
-      const { revision } = store.getStoryHead(story.id);
-      writes.push({ story: { ...story, revision: revision + 1 }, meta: { author, summary: 'Replaced by import' }, replacesRevision: revision });
-      imported.push({ id: story.id, title: story.title, as: 'replaced' });
+      plan.push({ listing, as: 'replaced', replacesRevision: store.getStoryHead(id).revision });
+      imported.push({ id, title, as: 'replaced' });
     } else {
-      const copy = copyOf(story, newId(), now().toISOString());
-      writes.push({ story: copy, meta: { author, summary: `Imported as a copy of “${story.title}”` } });
-      imported.push({ id: copy.id, title: copy.title, as: 'copy' });
+      const copy = { id: newId(), created: now().toISOString() };
+      plan.push({ listing, as: 'copy', copy });
+      imported.push({ id: copy.id, title: `${title} (copy)`, as: 'copy' });
     }
   }
 
-  if (writes.length > 0) {
-    const needed = new Set(writes.flatMap(({ story }) => (story.hero ? [story.hero.asset.sha256] : [])));
-    const assets = [...bundle.assets.values()].filter(({ asset }) => needed.has(asset.sha256));
-    store.importStories(assets, writes);
+  if (plan.length > 0) {
+    const needed = new Set(plan.flatMap(({ listing }) => listing.assets));
+    const assets = [...bundle.assets.keys()].filter((sha256) => needed.has(sha256));
+    store.importStories(assetsToWrite(bundle, assets), storiesToWrite(bundle, plan, author, onProgress));
   }
   return { imported, skipped };
+}
+
+/** The images an import writes, each read (and checked) again as the transaction takes it. */
+function* assetsToWrite(bundle: CheckedBundle, sha256s: readonly string[]): Generator<BundleAsset> {
+  for (const sha256 of sha256s) yield bundle.readAsset(sha256);
+}
+
+/** The stories an import writes, each read (and checked) again as the transaction takes it. */
+function* storiesToWrite(bundle: CheckedBundle, plan: readonly PlannedWrite[], author: string, onProgress: ImportProgress | undefined): Generator<StoryImport> {
+  for (const [index, write] of plan.entries()) {
+    const story = bundle.readStory(write.listing);
+    if (write.copy) {
+      yield { story: copyOf(story, write.copy.id, write.copy.created), meta: { author, summary: `Imported as a copy of “${story.title}”` } };
+    } else if (write.replacesRevision !== undefined) {
+      const revision = write.replacesRevision;
+      yield { story: { ...story, revision: revision + 1 }, meta: { author, summary: 'Replaced by import' }, replacesRevision: revision };
+    } else {
+      yield { story: { ...story, revision: 1 }, meta: { author, summary: 'Imported from a bundle' } };
+    }
+    onProgress?.(index + 1, plan.length, 'writing');
+  }
+}
+
+/**
+ * Unpacks with Node's zlib, which stops as soon as the output passes `limit`: five times faster
+ * than fflate's streaming inflater, the default of shared/bundle.ts.
+ */
+function inflateWithZlib(packed: Uint8Array, limit: number): Uint8Array | undefined {
+  let data: Buffer;
+  try {
+    data = zlib.inflateRawSync(packed, { maxOutputLength: limit + 1 });
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') return undefined;
+    throw error;
+  }
+  return data.byteLength > limit ? undefined : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/** A bundle file, read at offsets. */
+class FileSource implements RandomAccessSource {
+  private constructor(
+    private descriptor: number | undefined,
+    readonly size: number,
+  ) {}
+
+  static open(file: string): FileSource {
+    const descriptor = fs.openSync(file, 'r');
+    try {
+      return new FileSource(descriptor, fs.fstatSync(descriptor).size);
+    } catch (error) {
+      fs.closeSync(descriptor);
+      throw error;
+    }
+  }
+
+  read(offset: number, length: number): Uint8Array {
+    if (this.descriptor === undefined) throw new Error('the bundle file is closed');
+    const bytes = Buffer.allocUnsafe(length);
+    for (let done = 0; done < length; ) {
+      const read = fs.readSync(this.descriptor, bytes, done, length - done, offset + done);
+      if (read === 0) {
+        throw new InvalidBundleError([
+          { path: '', message: 'the file changed while the bundle was being imported: it is shorter than it was. Import the bundle again' },
+        ]);
+      }
+      done += read;
+    }
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, length);
+  }
+
+  close(): void {
+    if (this.descriptor !== undefined) fs.closeSync(this.descriptor);
+    this.descriptor = undefined;
+  }
 }

@@ -7,8 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ApiHandlers, ExportFormat, ExportedFile } from '../shared/api';
 import { StorydeskError } from '../shared/errors';
-import type { ImportConflictChoice } from './bundles';
-import { writeFileAtomically } from './bundles';
+import { exportLibraryBundleToFile, importBundleFile, writeFileAtomically, type ImportConflictChoice } from './bundles';
 import { writeSite } from './exports';
 import type { LibraryStore } from './store/store';
 
@@ -102,8 +101,10 @@ export async function exportCommand(store: LibraryStore, service: ApiHandlers, r
       if (request.final) await gate(id);
       progress.step(index + 1);
     }
-    const file = await service.exportLibraryBundle({ ids: [...ids] });
-    written.push(await writeExported(file, request.out ?? file.fileName));
+    // Written one story at a time straight into the file: a library bundle can be large.
+    const target = request.out === undefined ? 'library.storybundle' : isFolder(request.out) ? path.join(request.out, 'library.storybundle') : request.out;
+    exportLibraryBundleToFile(store, ids, target);
+    written.push(target);
     return { format, stories: ids.length, written, notes, summary: `Exported ${plural(ids.length, 'story', 'stories')} as a library bundle: ${written[0]}.` };
   }
   if (ids.length > 1) {
@@ -135,16 +136,29 @@ function isZip(bytes: Uint8Array): boolean {
   return bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 0x03 || bytes[2] === 0x05) && (bytes[3] === 0x04 || bytes[3] === 0x06);
 }
 
-async function importOne(service: ApiHandlers, file: string, onConflict: ImportConflictChoice): Promise<ImportSummary> {
-  const bytes = new Uint8Array(fs.readFileSync(file));
-  if (isZip(bytes)) {
-    const result = await service.importBundle({ data: Buffer.from(bytes).toString('base64'), onConflict });
+/** The first four bytes of a file (fewer when it is shorter). */
+function fileStart(file: string): Uint8Array {
+  const handle = fs.openSync(file, 'r');
+  try {
+    const start = new Uint8Array(4);
+    const read = fs.readSync(handle, start, 0, 4, 0);
+    return start.subarray(0, read);
+  } finally {
+    fs.closeSync(handle);
+  }
+}
+
+async function importOne(store: LibraryStore, service: ApiHandlers, file: string, onConflict: ImportConflictChoice): Promise<ImportSummary> {
+  if (isZip(fileStart(file))) {
+    // Read by offsets from the file, checked in full, then written in one transaction.
+    const result = importBundleFile(store, file, { onConflict });
     const lines = [
       ...result.imported.map((story) => `  ${story.as === 'new' ? 'imported' : story.as === 'copy' ? 'imported as a copy' : 'replaced'}: «${story.title}» (${story.id})\n`),
       ...result.skipped.map((story) => `  skipped: «${story.title}» (${story.id}): ${story.reason}\n`),
     ];
     return { file, ...result, notes: [], summary: `${file}: ${plural(result.imported.length, 'story', 'stories')} imported, ${result.skipped.length} skipped.\n${lines.join('')}` };
   }
+  const bytes = new Uint8Array(fs.readFileSync(file));
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -162,11 +176,11 @@ async function importOne(service: ApiHandlers, file: string, onConflict: ImportC
 }
 
 /** Imports each file on its own: one refused file does not stop the others, and changes nothing. */
-export async function importCommand(service: ApiHandlers, files: readonly string[], onConflict: ImportConflictChoice, progress: Progress): Promise<ImportSummary[]> {
+export async function importCommand(store: LibraryStore, service: ApiHandlers, files: readonly string[], onConflict: ImportConflictChoice, progress: Progress): Promise<ImportSummary[]> {
   const results: ImportSummary[] = [];
   for (const [index, file] of files.entries()) {
     try {
-      results.push(await importOne(service, file, onConflict));
+      results.push(await importOne(store, service, file, onConflict));
     } catch (error) {
       const message = error instanceof StorydeskError || error instanceof Error ? error.message : String(error);
       results.push({ file, imported: [], skipped: [], notes: [], error: message, summary: `${file}: not imported: ${message}\n` });

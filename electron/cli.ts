@@ -311,7 +311,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
           const onConflict = values['on-conflict'] ?? 'copy';
           if (!(IMPORT_CONFLICT_CHOICES as readonly string[]).includes(onConflict)) throw new UsageError(`--on-conflict takes one of ${IMPORT_CONFLICT_CHOICES.join(', ')}`);
           const progress = progressLine(io, files.length, 'Importing');
-          const results = await importCommand(service, files, onConflict as ImportConflictChoice, progress);
+          const results = await importCommand(store, service, files, onConflict as ImportConflictChoice, progress);
           progress.done();
           print(results, () => results.map((result) => result.summary).join(''));
           if (results.some((result) => result.error !== undefined)) return 1;

@@ -5,12 +5,17 @@
  * bytes; reading trusts nothing in the file and checks all of it before returning anything, so
  * that an import either takes the whole bundle or refuses it with the reason and the place.
  *
- * Pure: works on bytes and plain objects. The caller supplies SHA-256 (shared/ has no crypto).
+ * Both directions stream: a bundle is written entry by entry into a sink (a file, or memory) and
+ * read through random access to its bytes, so that a library of any size passes through memory
+ * one story at a time.
+ *
+ * Pure: works on bytes and plain objects. The caller supplies SHA-256 (shared/ has no crypto), the
+ * sink and the source, and may supply a faster inflater.
  */
 import { deflateSync, Inflate, strFromU8, strToU8 } from 'fflate';
 import { z } from 'zod';
-import { formatPath, InvalidInputError, NotFoundError, parseOrThrow, type FieldProblem } from './errors';
-import { readImageInfo } from './image-info';
+import { formatPath, InvalidInputError, NotFoundError, parseOrThrow, StorydeskError, type FieldProblem } from './errors';
+import { readImageInfo, type ImageInfo } from './image-info';
 import { AssetRefSchema, IdSchema, StorySchema, type AssetRef, type ImageMediaType, type Story } from './model';
 import { renderStoryPage, type StoryPageOptions } from './page-html';
 
@@ -82,6 +87,35 @@ export const StoryDocumentSchema = z
       'One story of a .storybundle: the story without its library-local revision, and the images it uses. See docs/formats/README.md.',
   });
 export type StoryDocument = z.infer<typeof StoryDocumentSchema>;
+
+/**
+ * Validating a story with BundledStorySchema walks it twice (its own fields, then all of
+ * StorySchema again for StorySchema's checks), which made validation the largest cost of a bundle
+ * after deflate. A valid story needs one walk: StorySchema itself, with `revision` set to 0 and
+ * taken off again. Its output is what BundledStorySchema gives (the same fields, checks and key
+ * order). Returns undefined for anything StorySchema refuses; the caller then asks
+ * BundledStorySchema, so that what is reported is exactly that schema's problems.
+ */
+function parseBundledStory(value: unknown): BundledStory | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.hasOwn(value, 'revision')) return undefined;
+  const result = StorySchema.safeParse({ ...value, revision: 0 });
+  if (!result.success) return undefined;
+  const { revision: _revision, ...story } = result.data;
+  return story;
+}
+
+/** StoryDocumentSchema with the story left to parseBundledStory. */
+const StoryDocumentShellSchema = StoryDocumentSchema.extend({ story: z.unknown() });
+
+/** StoryDocumentSchema.safeParse, with a valid story walked once (parseBundledStory). */
+function parseStoryDocument(value: unknown): z.ZodSafeParseResult<StoryDocument> {
+  const shell = StoryDocumentShellSchema.safeParse(value);
+  if (shell.success) {
+    const story = parseBundledStory(shell.data.story);
+    if (story) return { success: true, data: { ...shell.data, story } };
+  }
+  return StoryDocumentSchema.safeParse(value);
+}
 
 export const LibraryDocumentSchema = z
   .strictObject({
@@ -198,10 +232,48 @@ function refuse(file: string | undefined, message: string): never {
 // ---------------------------------------------------------------------------------------------
 // Writing
 
+/**
+ * Where a bundle's bytes go as they are written: a file, or memory. The writer hands over each
+ * chunk once and never changes it afterwards, so a sink may keep it rather than copy it.
+ */
+export interface ByteSink {
+  write(chunk: Uint8Array): void;
+}
+
+/** Runs `write` into memory and returns the bytes it wrote. */
+export function collectBytes(write: (sink: ByteSink) => void): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  write({
+    write(chunk) {
+      chunks.push(chunk);
+      length += chunk.byteLength;
+    },
+  });
+  const bytes = new Uint8Array(length);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return bytes;
+}
+
+/** The stored image with this SHA-256; throws NotFoundError when there is none. */
+export type AssetLookup = (sha256: string) => BundleAsset;
+
+function lookupIn(assets: ReadonlyMap<string, BundleAsset>): AssetLookup {
+  return (sha256) => {
+    const stored = assets.get(sha256);
+    if (!stored) throw new NotFoundError('asset', sha256);
+    return stored;
+  };
+}
+
 /** The story as a bundle holds it: without `revision`, its keys in the schema's order. */
 function canonicalStory(story: Story | BundledStory): BundledStory {
   const { revision: _ignored, ...rest } = story as Story;
-  return parseOrThrow(BundledStorySchema, rest, `story ${JSON.stringify(story.id)}`);
+  return parseBundledStory(rest) ?? parseOrThrow(BundledStorySchema, rest, `story ${JSON.stringify(story.id)}`);
 }
 
 /** The images a story uses: today, its hero only. */
@@ -210,9 +282,8 @@ function assetsOfStory(story: BundledStory): AssetRef[] {
 }
 
 /** The stored bytes of `asset`, checked against what the story says of them. */
-function assetBytes(asset: AssetRef, assets: ReadonlyMap<string, BundleAsset>): Uint8Array {
-  const stored = assets.get(asset.sha256);
-  if (!stored) throw new NotFoundError('asset', asset.sha256);
+function assetBytes(asset: AssetRef, lookup: AssetLookup): Uint8Array {
+  const stored = lookup(asset.sha256);
   const same = (['mediaType', 'width', 'height', 'byteLength'] as const).every((key) => stored.asset[key] === asset[key]);
   if (!same || stored.data.byteLength !== asset.byteLength) {
     throw new InvalidInputError('asset', [{ path: asset.sha256, message: 'the stored image does not match what the story says of it (type, size or length)' }]);
@@ -233,49 +304,85 @@ function storyPage(story: BundledStory, options: StoryPageOptions): Uint8Array {
 }
 
 /**
- * A story bundle: `story.json`, `index.html` (the page, its hero as a data: URI), then the
+ * Writes a story bundle: `story.json`, `index.html` (the page, its hero as a data: URI), then the
  * images under `assets/` in path order.
  */
-export function buildStoryBundle(story: Story | BundledStory, assets: ReadonlyMap<string, BundleAsset>): Uint8Array {
+export function writeStoryBundle(sink: ByteSink, story: Story | BundledStory, asset: AssetLookup): void {
   const bundled = canonicalStory(story);
   const document = storyDocument(bundled);
-  const heroBytes = bundled.hero ? assetBytes(bundled.hero.asset, assets) : undefined;
-  const entries: ZipEntryInput[] = [
-    { name: 'story.json', data: strToU8(bundleJson(document)), compress: true },
-    { name: 'index.html', data: storyPage(bundled, heroBytes ? { hero: { kind: 'data', bytes: heroBytes } } : {}), compress: true },
-  ];
-  for (const asset of document.assets) entries.push({ name: asset.path, data: assetBytes(asset, assets), compress: false });
-  return writeZip(entries, dosTimeOf([bundled.updatedAt]));
+  const heroBytes = bundled.hero ? assetBytes(bundled.hero.asset, asset) : undefined;
+  const zip = new ZipWriter(sink, dosTimeOf([bundled.updatedAt]));
+  zip.add('story.json', strToU8(bundleJson(document)), true);
+  zip.add('index.html', storyPage(bundled, heroBytes ? { hero: { kind: 'data', bytes: heroBytes } } : {}), true);
+  for (const listed of document.assets) zip.add(listed.path, assetBytes(listed, asset), false);
+  zip.finish();
+}
+
+/** A story bundle in memory (writeStoryBundle). */
+export function buildStoryBundle(story: Story | BundledStory, assets: ReadonlyMap<string, BundleAsset>): Uint8Array {
+  return collectBytes((sink) => writeStoryBundle(sink, story, lookupIn(assets)));
+}
+
+/** What a library bundle is written from: its stories, read one at a time. */
+export interface LibraryBundleInput {
+  /**
+   * Every story of the bundle, with its `updatedAt`, known before any story is read: each zip
+   * entry carries the newest `updatedAt` as its time, and the first entry is written first.
+   */
+  stories: readonly { id: string; updatedAt: string }[];
+  /** The story with this id (its `updatedAt` must be the one listed). */
+  story: (id: string) => Story | BundledStory;
+  asset: AssetLookup;
 }
 
 /**
- * A library bundle: `library.json`, then for each story in id order `stories/<id>/story.json` and
- * `stories/<id>/index.html` (its hero linked as `../../assets/…`), then every image once.
+ * Writes a library bundle: `library.json`, then for each story in id order
+ * `stories/<id>/story.json` and `stories/<id>/index.html` (its hero linked as `../../assets/…`),
+ * then every image once. Holds one story at a time, and of the zip only its directory records;
+ * `onProgress` hears of each story written.
  */
-export function buildLibraryBundle(stories: readonly (Story | BundledStory)[], assets: ReadonlyMap<string, BundleAsset>): Uint8Array {
-  const bundled = stories.map(canonicalStory).sort((a, b) => compareText(a.id, b.id));
-  const repeated = bundled.find((story, index) => index > 0 && bundled[index - 1]?.id === story.id);
+export function writeLibraryBundle(sink: ByteSink, input: LibraryBundleInput, onProgress?: (done: number, total: number) => void): void {
+  const listed = [...input.stories].sort((a, b) => compareText(a.id, b.id));
+  const repeated = listed.find((story, index) => index > 0 && listed[index - 1]?.id === story.id);
   if (repeated) throw new InvalidInputError('library bundle', [{ path: 'stories', message: `the story "${repeated.id}" is listed twice` }]);
 
+  const zip = new ZipWriter(sink, dosTimeOf(listed.map((story) => story.updatedAt)));
   const library: LibraryDocument = {
     format: LIBRARY_FORMAT,
     formatVersion: BUNDLE_FORMAT_VERSION,
-    stories: bundled.map((story) => ({ id: story.id, path: `stories/${story.id}/story.json` })),
+    stories: listed.map(({ id }) => ({ id, path: `stories/${id}/story.json` })),
   };
-  const entries: ZipEntryInput[] = [{ name: 'library.json', data: strToU8(bundleJson(library)), compress: true }];
+  zip.add('library.json', strToU8(bundleJson(library)), true);
   const used = new Map<string, AssetRef>();
-  for (const story of bundled) {
+  listed.forEach(({ id, updatedAt }, index) => {
+    const story = canonicalStory(input.story(id));
+    if (story.id !== id || story.updatedAt !== updatedAt) {
+      // The entries written so far carry a time taken from the listing: they would be wrong.
+      throw new StorydeskError('conflict', `story "${id}" changed while the bundle was being written: export it again`, { storyId: id });
+    }
     const document = storyDocument(story);
     const hero = story.hero ? { hero: { kind: 'url' as const, url: `../../${assetPath(story.hero.asset)}` } } : {};
-    entries.push({ name: `stories/${story.id}/story.json`, data: strToU8(bundleJson(document)), compress: true });
-    entries.push({ name: `stories/${story.id}/index.html`, data: storyPage(story, hero), compress: true });
+    zip.add(`stories/${id}/story.json`, strToU8(bundleJson(document)), true);
+    zip.add(`stories/${id}/index.html`, storyPage(story, hero), true);
     for (const asset of document.assets) used.set(asset.path, asset);
-  }
+    onProgress?.(index + 1, listed.length);
+  });
   for (const path of [...used.keys()].sort(compareText)) {
     const asset = used.get(path) as AssetRef;
-    entries.push({ name: path, data: assetBytes(asset, assets), compress: false });
+    zip.add(path, assetBytes(asset, input.asset), false);
   }
-  return writeZip(entries, dosTimeOf(bundled.map((story) => story.updatedAt)));
+  zip.finish();
+}
+
+/** A library bundle in memory (writeLibraryBundle), from stories already read. */
+export function buildLibraryBundle(stories: readonly (Story | BundledStory)[], assets: ReadonlyMap<string, BundleAsset>): Uint8Array {
+  const byId = new Map(stories.map((story) => [story.id, story]));
+  const input: LibraryBundleInput = {
+    stories: stories.map(({ id, updatedAt }) => ({ id, updatedAt })),
+    story: (id) => byId.get(id) as Story | BundledStory,
+    asset: lookupIn(assets),
+  };
+  return collectBytes((sink) => writeLibraryBundle(sink, input));
 }
 
 /** Code-unit order, the same everywhere (localeCompare is not). */
@@ -286,10 +393,39 @@ function compareText(a: string, b: string): number {
 // ---------------------------------------------------------------------------------------------
 // Reading
 
+/** Random access to a bundle's bytes: a file read at offsets, or bytes in memory. */
+export interface RandomAccessSource {
+  /** The bundle's length in bytes. */
+  readonly size: number;
+  /** Exactly `length` bytes from `offset`; a source that cannot give them (a file cut short meanwhile) throws. */
+  read(offset: number, length: number): Uint8Array;
+}
+
+/** Bytes in memory as a source. What it reads shares their memory. */
+export function bytesSource(bytes: Uint8Array): RandomAccessSource {
+  return {
+    size: bytes.byteLength,
+    read(offset, length) {
+      if (offset < 0 || length < 0 || offset + length > bytes.byteLength) throw new RangeError(`bytes ${offset}–${offset + length} are outside the bundle`);
+      return bytes.subarray(offset, offset + length);
+    },
+  };
+}
+
+/**
+ * Unpacks raw deflate data into at most `limit` bytes: returns them, or undefined as soon as the
+ * data turns out to unpack to more. Throws when the data is damaged.
+ */
+export type Inflater = (packed: Uint8Array, limit: number) => Uint8Array | undefined;
+
 export interface ReadBundleOptions {
   /** SHA-256 of bytes as lowercase hex: every asset is checked against its name. */
   sha256: (bytes: Uint8Array) => string;
   limits?: Partial<BundleLimits>;
+  /** How deflated entries are unpacked; by default `inflateInSteps` (fflate). */
+  inflate?: Inflater;
+  /** Hears of each zip entry checked: `done` of `total`. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface BundleContents {
@@ -300,23 +436,116 @@ export interface BundleContents {
   assets: Map<string, BundleAsset>;
 }
 
+/** A story of a checked bundle: what an import plans with, without the story itself. */
+export interface BundledStoryListing {
+  id: string;
+  title: string;
+  /** The SHA-256 of each image the story uses. */
+  assets: readonly string[];
+  /** Its story.json in the zip. */
+  file: string;
+}
+
 const ASSET_NAME = /^assets\/([0-9a-f]{64})\.(png|jpg|webp|gif)$/;
 const STORY_ENTRY = /^stories\/([A-Za-z0-9][A-Za-z0-9_-]{0,63})\/(story\.json|index\.html)$/;
 const STORY_FOLDER = /^stories\/([A-Za-z0-9][A-Za-z0-9_-]{0,63})\/$/;
 
 /**
- * Reads and checks a bundle of either kind. Everything is checked before anything is returned:
- * the zip's structure, every entry name, the unpacked sizes (counted while unpacking, never
- * taken from the headers), each entry's CRC-32, the JSON files against their schemas, every
- * image against its name (SHA-256), its media type and pixel size. Throws InvalidBundleError
- * (an InvalidInputError) that names the entry and the JSON path of each problem.
+ * Reads and checks a bundle of either kind, in memory. Everything is checked before anything is
+ * returned: see checkBundle, which this reads the stories and images of.
  */
 export function readBundle(bytes: Uint8Array, options: ReadBundleOptions): BundleContents {
+  const bundle = checkBundle(bytesSource(bytes), options);
+  return {
+    kind: bundle.kind,
+    stories: bundle.stories.map((story) => bundle.readStory(story)),
+    assets: new Map([...bundle.assets.keys()].map((sha256) => [sha256, bundle.readAsset(sha256)])),
+  };
+}
+
+/**
+ * Checks a bundle of either kind, reading it once from start to end: the zip's structure, every
+ * entry name, the unpacked sizes (counted while unpacking, never taken from the headers), each
+ * entry's CRC-32, the JSON files against their schemas, every image against its name (SHA-256),
+ * its media type and pixel size. Throws InvalidBundleError (an InvalidInputError) that names the
+ * entry and the JSON path of each problem.
+ *
+ * Keeps only the zip's directory and a listing of the stories: a story or an image is read again,
+ * one at a time, when asked for (CheckedBundle), so that a bundle of any size can be imported.
+ */
+export function checkBundle(source: RandomAccessSource, options: ReadBundleOptions): CheckedBundle {
   const limits: BundleLimits = { ...DEFAULT_BUNDLE_LIMITS, ...options.limits };
-  const entries = readZipDirectory(bytes, limits);
+  const entries = readZipDirectory(source, limits);
   const kind = checkLayout(entries);
-  const files = unpackEntries(bytes, entries, limits);
-  return kind === 'story' ? readStoryBundle(files, options) : readLibraryBundle(files, options);
+  const reader = new EntryReader(source, limits, options.inflate ?? inflateInSteps);
+  const scanned = scanEntries(reader, entries, kind, options);
+  const checked = kind === 'story' ? checkStoryBundle(scanned) : checkLibraryBundle(scanned);
+  return new CheckedBundle(kind, checked, reader, entries, options.sha256);
+}
+
+/** What the checks found: the stories' listings and what the stories say of their images. */
+interface CheckedContents {
+  stories: { listing: BundledStoryListing; digest: StoryDigest }[];
+  /** By SHA-256, in the order the stories first use them. */
+  assets: Map<string, AssetRef>;
+}
+
+const CHANGED_SINCE_CHECKED = 'changed while the bundle was being imported: it no longer matches what was checked. Import the bundle again';
+
+/**
+ * A bundle that checkBundle found sound. Its stories and images are read from the source again
+ * when asked for, and refused if they are no longer what was checked (a file changed meanwhile).
+ */
+export class CheckedBundle {
+  readonly kind: 'story' | 'library';
+  /** In the bundle's order (library bundles: id order). */
+  readonly stories: readonly BundledStoryListing[];
+  /** Every image the stories use, by SHA-256, as the stories describe it. */
+  readonly assets: ReadonlyMap<string, AssetRef>;
+  private readonly digests: ReadonlyMap<string, StoryDigest>;
+  private readonly entries: ReadonlyMap<string, ZipEntry>;
+
+  constructor(
+    kind: 'story' | 'library',
+    checked: CheckedContents,
+    private readonly reader: EntryReader,
+    entries: readonly ZipEntry[],
+    private readonly sha256: (bytes: Uint8Array) => string,
+  ) {
+    this.kind = kind;
+    this.stories = checked.stories.map(({ listing }) => listing);
+    this.digests = new Map(checked.stories.map(({ listing, digest }) => [listing.file, digest]));
+    this.assets = checked.assets;
+    // Of the directory, only the entries that may be read again: each story.json and image.
+    const readable = new Set([...this.digests.keys(), ...[...this.assets.values()].map(assetPath)]);
+    this.entries = new Map(entries.filter((entry) => readable.has(entry.name)).map((entry) => [entry.name, entry]));
+  }
+
+  /** The story, read and checked again. */
+  readStory(listing: BundledStoryListing): BundledStory {
+    const document = checkStoryJson(this.readAgain(listing.file), listing.file).value;
+    const digest = this.digests.get(listing.file);
+    if (!document || !digest || !sameDigest(digestOf(document), digest)) refuse(listing.file, CHANGED_SINCE_CHECKED);
+    return document.story;
+  }
+
+  /** The image, read and checked again. */
+  readAsset(sha256: string): BundleAsset {
+    const asset = this.assets.get(sha256);
+    if (!asset) throw new NotFoundError('asset', sha256);
+    const file = assetPath(asset);
+    const data = this.readAgain(file);
+    if (this.sha256(data) !== sha256) refuse(file, CHANGED_SINCE_CHECKED);
+    return { asset, data };
+  }
+
+  private readAgain(file: string): Uint8Array {
+    const entry = this.entries.get(file);
+    if (!entry) throw new NotFoundError('bundle entry', file);
+    const data = this.reader.unpack(entry, this.reader.limits.maxTotalBytes);
+    if (!isIntact(entry, data)) refuse(file, CHANGED_SINCE_CHECKED);
+    return data;
+  }
 }
 
 /** Entry names: safe paths first, then the layout of the bundle's kind. Returns the kind. */
@@ -373,13 +602,108 @@ function unsafeNameReason(name: string): string | undefined {
   return undefined;
 }
 
-/** Parses one JSON entry, or records why it cannot be read. */
-function parseJsonEntry(files: ReadonlyMap<string, Uint8Array>, name: string, problems: ProblemList): unknown {
-  const data = files.get(name);
-  if (data === undefined) {
+// The entries, read once from start to end. The checks of the JSON files and images run on each
+// entry as it is unpacked, and what they find is kept (problems, and the little that the
+// cross-checks need) rather than the entry: the cross-checks below then report it in the order
+// they always have, and a bundle is never held in memory whole.
+
+/** A JSON file checked against its schema: the problems found, or its value. */
+interface CheckedJson<T> {
+  problems: BundleProblem[];
+  value: T | undefined;
+}
+
+/** What the cross-checks and an import need of a story.json: not the story itself. */
+interface StoryDigest {
+  id: string;
+  title: string;
+  /** The images the story uses (its hero), as it describes them. */
+  references: AssetRef[];
+  /** Its `assets` list. */
+  assets: BundledAsset[];
+}
+
+/** What the cross-checks need of an image entry. */
+interface ImageFacts {
+  sha256: string;
+  byteLength: number;
+  info: ImageInfo | undefined;
+}
+
+interface ScannedEntries {
+  /** The zip's files (folder entries left out), in its order. */
+  names: Set<string>;
+  library: CheckedJson<LibraryDocument> | undefined;
+  /** Each story.json, by entry name. */
+  stories: Map<string, CheckedJson<StoryDigest>>;
+  /** Each image, by entry name. */
+  images: Map<string, ImageFacts>;
+}
+
+/** Unpacks every entry, counting bytes as they come out and stopping at the first limit passed, and checks each as it comes. */
+function scanEntries(reader: EntryReader, entries: readonly ZipEntry[], kind: 'story' | 'library', options: ReadBundleOptions): ScannedEntries {
+  const limits = reader.limits;
+  let declaredTotal = 0;
+  for (const entry of entries) {
+    const problem = declaredSizeProblem(entry, limits);
+    if (problem) refuse(entry.name, problem);
+    declaredTotal += entry.size;
+  }
+  if (declaredTotal > limits.maxTotalBytes) refuse(undefined, `the bundle would unpack to ${declaredTotal} bytes; a bundle may hold at most ${limits.maxTotalBytes}`);
+
+  const scanned: ScannedEntries = { names: new Set(), library: undefined, stories: new Map(), images: new Map() };
+  const storyJson = kind === 'story' ? /^story\.json$/ : /^stories\/[^/]+\/story\.json$/;
+  let total = 0;
+  entries.forEach((entry, index) => {
+    const data = reader.unpack(entry, limits.maxTotalBytes - total);
+    total += data.byteLength;
+    if (data.byteLength !== entry.size) refuse(entry.name, `is damaged: it unpacks to ${data.byteLength} bytes, but the zip says ${entry.size}`);
+    if (crc32(data) !== entry.crc) refuse(entry.name, 'is damaged: its CRC-32 does not match its contents');
+    const name = entry.name;
+    if (!name.endsWith('/')) {
+      scanned.names.add(name);
+      if (kind === 'library' && name === 'library.json') scanned.library = checkJson(data, name, LIBRARY_FORMAT, (value) => LibraryDocumentSchema.safeParse(value));
+      else if (storyJson.test(name)) {
+        const { problems, value } = checkStoryJson(data, name);
+        scanned.stories.set(name, { problems, value: value && digestOf(value) });
+      } else if (ASSET_NAME.test(name)) scanned.images.set(name, { sha256: options.sha256(data), byteLength: data.byteLength, info: readImageInfo(data) });
+    }
+    options.onProgress?.(index + 1, entries.length);
+  });
+  return scanned;
+}
+
+function checkStoryJson(data: Uint8Array, name: string): CheckedJson<StoryDocument> {
+  return checkJson(data, name, STORY_FORMAT, parseStoryDocument);
+}
+
+function digestOf(document: StoryDocument): StoryDigest {
+  return { id: document.story.id, title: document.story.title, references: assetsOfStory(document.story), assets: document.assets };
+}
+
+function sameDigest(a: StoryDigest, b: StoryDigest): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** A JSON file of the bundle: UTF-8, JSON, its format and version, then its schema. */
+function checkJson<T>(data: Uint8Array, name: string, format: string, parse: (value: unknown) => z.ZodSafeParseResult<T>): CheckedJson<T> {
+  const problems = new ProblemList();
+  const value = checkDocument(parseJson(data, name, problems), name, format, parse, problems);
+  return { problems: problems.items, value };
+}
+
+/** What was found in a JSON file: its problems go to `problems`; returns its value. */
+function recorded<T>(checked: CheckedJson<T> | undefined, name: string, problems: ProblemList): T | undefined {
+  if (!checked) {
     problems.add(name, '', 'is missing');
     return undefined;
   }
+  problems.items.push(...checked.problems);
+  return checked.value;
+}
+
+/** Parses one JSON entry, or records why it cannot be read. */
+function parseJson(data: Uint8Array, name: string, problems: ProblemList): unknown {
   if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) {
     problems.add(name, '', 'starts with a byte-order mark; bundle JSON is UTF-8 without one');
     return undefined;
@@ -402,13 +726,13 @@ function parseJsonEntry(files: ReadonlyMap<string, Uint8Array>, name: string, pr
  * Checks a parsed JSON file against its schema, after its format and version, so that a file of
  * another kind or version is reported as such rather than as a list of schema errors.
  */
-function checkDocument<Schema extends z.ZodType>(
+function checkDocument<T>(
   value: unknown,
   name: string,
   format: string,
-  schema: Schema,
+  parse: (value: unknown) => z.ZodSafeParseResult<T>,
   problems: ProblemList,
-): z.output<Schema> | undefined {
+): T | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     problems.add(name, '', 'must be a JSON object');
@@ -429,7 +753,7 @@ function checkDocument<Schema extends z.ZodType>(
     );
     return undefined;
   }
-  const result = schema.safeParse(value);
+  const result = parse(value);
   if (!result.success) {
     for (const issue of result.error.issues) problems.add(name, formatPath(issue.path), issue.message);
     return undefined;
@@ -441,11 +765,10 @@ function checkDocument<Schema extends z.ZodType>(
  * Checks one story.json against the bundle: its assets list names exactly the images the story
  * uses, as the story describes them, and each is in the bundle. Returns the paths it uses.
  */
-function checkStoryAssets(document: StoryDocument, name: string, files: ReadonlyMap<string, Uint8Array>, problems: ProblemList): Map<string, BundledAsset> {
+function checkStoryAssets(story: StoryDigest, name: string, files: ReadonlySet<string>, problems: ProblemList): Map<string, BundledAsset> {
   const used = new Map<string, BundledAsset>();
-  const references = assetsOfStory(document.story);
   const listed = new Map<string, number>();
-  document.assets.forEach((asset, index) => {
+  story.assets.forEach((asset, index) => {
     const where = `assets[${index}]`;
     if (listed.has(asset.sha256)) {
       problems.add(name, `${where}.sha256`, `lists the image ${asset.sha256} a second time`);
@@ -456,7 +779,7 @@ function checkStoryAssets(document: StoryDocument, name: string, files: Readonly
       problems.add(name, `${where}.path`, `must be ${assetPath(asset)} for a ${asset.mediaType} image with this SHA-256, found ${asset.path}`);
       return;
     }
-    const reference = references.find((candidate) => candidate.sha256 === asset.sha256);
+    const reference = story.references.find((candidate) => candidate.sha256 === asset.sha256);
     if (!reference) {
       problems.add(name, where, `lists ${asset.path}, which the story does not use`);
       return;
@@ -470,44 +793,38 @@ function checkStoryAssets(document: StoryDocument, name: string, files: Readonly
     }
     used.set(asset.path, asset);
   });
-  for (const reference of references) {
+  for (const reference of story.references) {
     if (!listed.has(reference.sha256)) problems.add(name, 'story.hero.asset', `the hero image ${assetPath(reference)} is not listed in assets`);
   }
   return used;
 }
 
 /** Checks each image's bytes against its name and listing: SHA-256, length, type, pixel size. */
-function checkAssetBytes(
-  used: ReadonlyMap<string, BundledAsset>,
-  files: ReadonlyMap<string, Uint8Array>,
-  sha256: (bytes: Uint8Array) => string,
-  problems: ProblemList,
-): Map<string, BundleAsset> {
-  const assets = new Map<string, BundleAsset>();
+function checkAssetBytes(used: ReadonlyMap<string, BundledAsset>, images: ReadonlyMap<string, ImageFacts>, problems: ProblemList): Map<string, AssetRef> {
+  const assets = new Map<string, AssetRef>();
   for (const [path, listed] of used) {
-    const data = files.get(path) as Uint8Array;
+    const facts = images.get(path) as ImageFacts;
     const { path: _path, ...asset } = listed;
     const problemsBefore = problems.items.length;
-    const actual = sha256(data);
-    if (actual !== listed.sha256) problems.add(path, '', `its bytes do not match its name: their SHA-256 is ${actual}`);
+    if (facts.sha256 !== listed.sha256) problems.add(path, '', `its bytes do not match its name: their SHA-256 is ${facts.sha256}`);
     else {
-      if (data.byteLength !== listed.byteLength) problems.add(path, '', `holds ${data.byteLength} bytes, but story.json says ${listed.byteLength}`);
-      const info = readImageInfo(data);
+      if (facts.byteLength !== listed.byteLength) problems.add(path, '', `holds ${facts.byteLength} bytes, but story.json says ${listed.byteLength}`);
+      const info = facts.info;
       if (!info) problems.add(path, '', 'is not a PNG, JPEG, GIF or WebP image');
       else if (info.mediaType !== listed.mediaType) problems.add(path, '', `is a ${info.mediaType} image, but story.json says ${listed.mediaType}`);
       else if (info.width !== listed.width || info.height !== listed.height) {
         problems.add(path, '', `is ${info.width}×${info.height} pixels, but story.json says ${listed.width}×${listed.height}`);
       }
     }
-    if (problems.items.length === problemsBefore) assets.set(listed.sha256, { asset, data });
+    if (problems.items.length === problemsBefore) assets.set(listed.sha256, asset);
   }
   return assets;
 }
 
 /** Every asset entry in the bundle must be used: a bundle holds nothing it does not need. */
-function checkNoStrayAssets(files: ReadonlyMap<string, Uint8Array>, used: ReadonlyMap<string, BundledAsset>, problems: ProblemList): void {
+function checkNoStrayAssets(files: ReadonlySet<string>, used: ReadonlyMap<string, BundledAsset>, problems: ProblemList): void {
   const bySha = new Map<string, string>();
-  for (const name of files.keys()) {
+  for (const name of files) {
     const match = ASSET_NAME.exec(name);
     if (!match) continue;
     const sha = match[1] as string;
@@ -518,24 +835,28 @@ function checkNoStrayAssets(files: ReadonlyMap<string, Uint8Array>, used: Readon
   }
 }
 
-function readStoryBundle(files: ReadonlyMap<string, Uint8Array>, options: ReadBundleOptions): BundleContents {
-  const problems = new ProblemList();
-  const document = checkDocument(parseJsonEntry(files, 'story.json', problems), 'story.json', STORY_FORMAT, StoryDocumentSchema, problems);
-  if (!files.has('index.html')) problems.add('index.html', '', 'is missing: a story bundle holds the rendered page beside story.json');
-  problems.throwIfAny();
-  if (!document) return refuse('story.json', 'could not be read');
-
-  const used = checkStoryAssets(document, 'story.json', files, problems);
-  checkNoStrayAssets(files, used, problems);
-  problems.throwIfAny();
-  const assets = checkAssetBytes(used, files, options.sha256, problems);
-  problems.throwIfAny();
-  return { kind: 'story', stories: [document.story], assets };
+function listingOf(story: StoryDigest, file: string): { listing: BundledStoryListing; digest: StoryDigest } {
+  return { listing: { id: story.id, title: story.title, assets: story.references.map((asset) => asset.sha256), file }, digest: story };
 }
 
-function readLibraryBundle(files: ReadonlyMap<string, Uint8Array>, options: ReadBundleOptions): BundleContents {
+function checkStoryBundle(scanned: ScannedEntries): CheckedContents {
   const problems = new ProblemList();
-  const library = checkDocument(parseJsonEntry(files, 'library.json', problems), 'library.json', LIBRARY_FORMAT, LibraryDocumentSchema, problems);
+  const story = recorded(scanned.stories.get('story.json'), 'story.json', problems);
+  if (!scanned.names.has('index.html')) problems.add('index.html', '', 'is missing: a story bundle holds the rendered page beside story.json');
+  problems.throwIfAny();
+  if (!story) return refuse('story.json', 'could not be read');
+
+  const used = checkStoryAssets(story, 'story.json', scanned.names, problems);
+  checkNoStrayAssets(scanned.names, used, problems);
+  problems.throwIfAny();
+  const assets = checkAssetBytes(used, scanned.images, problems);
+  problems.throwIfAny();
+  return { stories: [listingOf(story, 'story.json')], assets };
+}
+
+function checkLibraryBundle(scanned: ScannedEntries): CheckedContents {
+  const problems = new ProblemList();
+  const library = recorded(scanned.library, 'library.json', problems);
   problems.throwIfAny();
   if (!library) return refuse('library.json', 'could not be read');
 
@@ -545,34 +866,34 @@ function readLibraryBundle(files: ReadonlyMap<string, Uint8Array>, options: Read
     else if (entry.path !== `stories/${entry.id}/story.json`) problems.add('library.json', `stories[${index}].path`, `must be stories/${entry.id}/story.json, found ${entry.path}`);
     listed.add(entry.id);
   });
-  for (const name of files.keys()) {
+  for (const name of scanned.names) {
     const id = STORY_ENTRY.exec(name)?.[1] ?? STORY_FOLDER.exec(name)?.[1];
     if (id !== undefined && !listed.has(id)) problems.add(name, '', `belongs to a story "${id}" that library.json does not list`);
   }
   problems.throwIfAny();
 
-  const stories: BundledStory[] = [];
+  const stories: CheckedContents['stories'] = [];
   const used = new Map<string, { asset: BundledAsset; file: string }>();
   for (const { id, path } of library.stories) {
-    const document = checkDocument(parseJsonEntry(files, path, problems), path, STORY_FORMAT, StoryDocumentSchema, problems);
-    if (!files.has(`stories/${id}/index.html`)) problems.add(`stories/${id}/index.html`, '', 'is missing: each story of a library bundle has its rendered page');
-    if (!document) continue;
-    if (document.story.id !== id) problems.add(path, 'story.id', `is "${document.story.id}", but the story is filed under stories/${id}/`);
-    for (const [assetName, asset] of checkStoryAssets(document, path, files, problems)) {
+    const story = recorded(scanned.stories.get(path), path, problems);
+    if (!scanned.names.has(`stories/${id}/index.html`)) problems.add(`stories/${id}/index.html`, '', 'is missing: each story of a library bundle has its rendered page');
+    if (!story) continue;
+    if (story.id !== id) problems.add(path, 'story.id', `is "${story.id}", but the story is filed under stories/${id}/`);
+    for (const [assetName, asset] of checkStoryAssets(story, path, scanned.names, problems)) {
       // Stories that share an image must describe it alike: only then does one check of the bytes cover them all.
       const earlier = used.get(assetName);
       if (earlier && (['mediaType', 'width', 'height', 'byteLength'] as const).some((key) => earlier.asset[key] !== asset[key])) {
         problems.add(path, 'assets', `describes ${assetName} otherwise than ${earlier.file} does`);
       } else if (!earlier) used.set(assetName, { asset, file: path });
     }
-    stories.push(document.story);
+    stories.push(listingOf(story, path));
   }
   const listings = new Map([...used].map(([assetName, { asset }]) => [assetName, asset]));
-  checkNoStrayAssets(files, listings, problems);
+  checkNoStrayAssets(scanned.names, listings, problems);
   problems.throwIfAny();
-  const assets = checkAssetBytes(listings, files, options.sha256, problems);
+  const assets = checkAssetBytes(listings, scanned.images, problems);
   problems.throwIfAny();
-  return { kind: 'library', stories, assets };
+  return { stories, assets };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -590,13 +911,8 @@ const DEFLATE_LEVEL = 6;
 /** Unix, zip spec 2.0; with regular-file mode 0644 in the external attributes. */
 const VERSION_MADE_BY = (3 << 8) | 20;
 const FILE_ATTRIBUTES = (0o100644 << 16) >>> 0;
-
-interface ZipEntryInput {
-  name: string;
-  data: Uint8Array;
-  /** Deflate text; images are compressed already and are stored as they are. */
-  compress: boolean;
-}
+/** The largest offset or size a zip without ZIP64 can say. */
+const ZIP_MAX_BYTES = 0xffffffff;
 
 interface DosDateTime {
   time: number;
@@ -617,77 +933,102 @@ function dosTimeOf(timestamps: readonly string[]): DosDateTime {
   return { date: ((year - 1980) << 9) | (month << 5) | day, time: (hour << 11) | (minute << 5) | (second >> 1) };
 }
 
-function writeZip(entries: readonly ZipEntryInput[], modified: DosDateTime): Uint8Array {
-  const records = entries.map((entry) => {
-    const body = entry.compress ? deflateSync(entry.data, { level: DEFLATE_LEVEL }) : entry.data;
-    return { name: strToU8(entry.name), body, method: entry.compress ? DEFLATED : STORED, crc: crc32(entry.data), size: entry.data.byteLength };
-  });
-  // Never write what readBundle would refuse with its default limits.
-  const unpacked = records.reduce((sum, record) => sum + record.size, 0);
-  const largest = records.reduce((most, record) => Math.max(most, record.size), 0);
-  if (unpacked > DEFAULT_BUNDLE_LIMITS.maxTotalBytes || largest > DEFAULT_BUNDLE_LIMITS.maxEntryBytes || records.length > DEFAULT_BUNDLE_LIMITS.maxEntries) {
-    throw new InvalidInputError('bundle', [
-      {
-        path: '',
-        message:
-          `the bundle would hold ${unpacked} bytes in ${records.length} files; a bundle holds at most ${DEFAULT_BUNDLE_LIMITS.maxTotalBytes} bytes ` +
-          `(${DEFAULT_BUNDLE_LIMITS.maxEntryBytes} per file): export fewer stories at a time`,
-      },
-    ]);
-  }
-  const localBytes = records.reduce((sum, record) => sum + 30 + record.name.length + record.body.length, 0);
-  const centralBytes = records.reduce((sum, record) => sum + 46 + record.name.length, 0);
-  const total = localBytes + centralBytes + 22;
-  if (total > 0xffffffff || records.length > 0xffff) {
-    throw new InvalidInputError('bundle', [{ path: '', message: 'the bundle would be larger than a zip file can be (4 GiB, 65,535 files): export fewer stories at a time' }]);
+/** What the zip's directory says of an entry written: kept until the end, so kept small (the name as text). */
+interface WrittenEntry {
+  name: string;
+  nameLength: number;
+  method: number;
+  crc: number;
+  packedSize: number;
+  size: number;
+  offset: number;
+}
+
+function bundleTooLarge(message: string): InvalidInputError {
+  return new InvalidInputError('bundle', [{ path: '', message: `${message}: export fewer stories at a time` }]);
+}
+
+/**
+ * Writes a zip entry by entry into a sink: each entry's local header and data at once, then the
+ * directory at the end. Never writes what readBundle would refuse with its default limits.
+ */
+class ZipWriter {
+  private readonly written: WrittenEntry[] = [];
+  private offset = 0;
+  private unpacked = 0;
+
+  constructor(
+    private readonly sink: ByteSink,
+    private readonly modified: DosDateTime,
+  ) {}
+
+  /** Adds an entry: deflated (text), or stored as it is (images, compressed already). */
+  add(name: string, data: Uint8Array, compress: boolean): void {
+    const limits = DEFAULT_BUNDLE_LIMITS;
+    this.unpacked += data.byteLength;
+    if (this.unpacked > limits.maxTotalBytes || data.byteLength > limits.maxEntryBytes || this.written.length >= limits.maxEntries) {
+      throw bundleTooLarge(
+        `the bundle would hold more than ${this.unpacked - data.byteLength} bytes in ${this.written.length + 1} files; a bundle holds at most ` +
+          `${limits.maxTotalBytes} bytes (${limits.maxEntryBytes} per file) in ${limits.maxEntries} files`,
+      );
+    }
+    const nameBytes = strToU8(name);
+    const body = compress ? deflateSync(data, { level: DEFLATE_LEVEL }) : data;
+    const entry: WrittenEntry = { name, nameLength: nameBytes.length, method: compress ? DEFLATED : STORED, crc: crc32(data), packedSize: body.length, size: data.byteLength, offset: this.offset };
+    const header = new Uint8Array(30 + nameBytes.length);
+    const view = new DataView(header.buffer);
+    view.setUint32(0, LOCAL_HEADER, true);
+    view.setUint16(4, entry.method === DEFLATED ? 20 : 10, true);
+    view.setUint16(6, 0, true);
+    view.setUint16(8, entry.method, true);
+    view.setUint16(10, this.modified.time, true);
+    view.setUint16(12, this.modified.date, true);
+    view.setUint32(14, entry.crc, true);
+    view.setUint32(18, entry.packedSize, true);
+    view.setUint32(22, entry.size, true);
+    view.setUint16(26, nameBytes.length, true);
+    view.setUint16(28, 0, true);
+    header.set(nameBytes, 30);
+    if (this.offset + header.length + body.length > ZIP_MAX_BYTES) throw bundleTooLarge('the bundle would be larger than a zip file can be (4 GiB)');
+    this.sink.write(header);
+    this.sink.write(body);
+    this.offset += header.length + body.length;
+    this.written.push(entry);
   }
 
-  const out = new Uint8Array(total);
-  const view = new DataView(out.buffer);
-  const offsets: number[] = [];
-  let at = 0;
-  for (const record of records) {
-    offsets.push(at);
-    view.setUint32(at, LOCAL_HEADER, true);
-    view.setUint16(at + 4, record.method === DEFLATED ? 20 : 10, true);
-    view.setUint16(at + 6, 0, true);
-    view.setUint16(at + 8, record.method, true);
-    view.setUint16(at + 10, modified.time, true);
-    view.setUint16(at + 12, modified.date, true);
-    view.setUint32(at + 14, record.crc, true);
-    view.setUint32(at + 18, record.body.length, true);
-    view.setUint32(at + 22, record.size, true);
-    view.setUint16(at + 26, record.name.length, true);
-    view.setUint16(at + 28, 0, true);
-    out.set(record.name, at + 30);
-    out.set(record.body, at + 30 + record.name.length);
-    at += 30 + record.name.length + record.body.length;
+  /** Writes the directory and the end record. */
+  finish(): void {
+    const directorySize = this.written.reduce((sum, entry) => sum + 46 + entry.nameLength, 0);
+    if (this.offset + directorySize + 22 > ZIP_MAX_BYTES) throw bundleTooLarge('the bundle would be larger than a zip file can be (4 GiB)');
+    const out = new Uint8Array(directorySize + 22);
+    const view = new DataView(out.buffer);
+    let at = 0;
+    for (const entry of this.written) {
+      const nameBytes = strToU8(entry.name);
+      view.setUint32(at, CENTRAL_HEADER, true);
+      view.setUint16(at + 4, VERSION_MADE_BY, true);
+      view.setUint16(at + 6, entry.method === DEFLATED ? 20 : 10, true);
+      view.setUint16(at + 8, 0, true);
+      view.setUint16(at + 10, entry.method, true);
+      view.setUint16(at + 12, this.modified.time, true);
+      view.setUint16(at + 14, this.modified.date, true);
+      view.setUint32(at + 16, entry.crc, true);
+      view.setUint32(at + 20, entry.packedSize, true);
+      view.setUint32(at + 24, entry.size, true);
+      view.setUint16(at + 28, nameBytes.length, true);
+      // Extra field, comment, disk number and internal attributes stay 0.
+      view.setUint32(at + 38, FILE_ATTRIBUTES, true);
+      view.setUint32(at + 42, entry.offset, true);
+      out.set(nameBytes, at + 46);
+      at += 46 + nameBytes.length;
+    }
+    view.setUint32(at, END_OF_DIRECTORY, true);
+    view.setUint16(at + 8, this.written.length, true);
+    view.setUint16(at + 10, this.written.length, true);
+    view.setUint32(at + 12, directorySize, true);
+    view.setUint32(at + 16, this.offset, true);
+    this.sink.write(out);
   }
-  const directoryStart = at;
-  records.forEach((record, index) => {
-    view.setUint32(at, CENTRAL_HEADER, true);
-    view.setUint16(at + 4, VERSION_MADE_BY, true);
-    view.setUint16(at + 6, record.method === DEFLATED ? 20 : 10, true);
-    view.setUint16(at + 8, 0, true);
-    view.setUint16(at + 10, record.method, true);
-    view.setUint16(at + 12, modified.time, true);
-    view.setUint16(at + 14, modified.date, true);
-    view.setUint32(at + 16, record.crc, true);
-    view.setUint32(at + 20, record.body.length, true);
-    view.setUint32(at + 24, record.size, true);
-    view.setUint16(at + 28, record.name.length, true);
-    // Extra field, comment, disk number and internal attributes stay 0.
-    view.setUint32(at + 38, FILE_ATTRIBUTES, true);
-    view.setUint32(at + 42, offsets[index] ?? 0, true);
-    out.set(record.name, at + 46);
-    at += 46 + record.name.length;
-  });
-  view.setUint32(at, END_OF_DIRECTORY, true);
-  view.setUint16(at + 8, records.length, true);
-  view.setUint16(at + 10, records.length, true);
-  view.setUint32(at + 12, at - directoryStart, true);
-  view.setUint32(at + 16, directoryStart, true);
-  return out;
 }
 
 interface ZipEntry {
@@ -715,26 +1056,48 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/** Finds the end-of-directory record: the last one whose comment runs exactly to the end. */
-function findEndOfDirectory(bytes: Uint8Array): number {
-  const lowest = Math.max(0, bytes.length - 22 - 0xffff);
-  for (let at = bytes.length - 22; at >= lowest; at -= 1) {
-    if (uint32(bytes, at) === END_OF_DIRECTORY && at + 22 + uint16(bytes, at + 20) === bytes.length) return at;
+/** Bytes of a zip's directory read a window at a time: its records are parsed one after another. */
+class WindowedReader {
+  private start = 0;
+  private window: Uint8Array = new Uint8Array(0);
+
+  constructor(
+    private readonly source: RandomAccessSource,
+    private readonly end: number,
+  ) {}
+
+  /** `length` bytes at `at`, which the caller has checked lie before the end. */
+  bytes(at: number, length: number): Uint8Array {
+    if (at < this.start || at + length > this.start + this.window.length) {
+      this.start = at;
+      this.window = this.source.read(at, Math.min(this.end - at, Math.max(length, 1024 * 1024)));
+    }
+    return this.window.subarray(at - this.start, at - this.start + length);
   }
-  if (bytes.length === 0) return refuse(undefined, 'the file is empty');
-  if (uint32(bytes, 0) === LOCAL_HEADER) {
+}
+
+/** Finds the end-of-directory record: the last one whose comment runs exactly to the end. Returns its offset in the source. */
+function findEndOfDirectory(source: RandomAccessSource): number {
+  const tailLength = Math.min(source.size, 22 + 0xffff);
+  const tail = source.read(source.size - tailLength, tailLength);
+  for (let at = tail.length - 22; at >= 0; at -= 1) {
+    if (uint32(tail, at) === END_OF_DIRECTORY && at + 22 + uint16(tail, at + 20) === tail.length) return source.size - tailLength + at;
+  }
+  if (source.size === 0) return refuse(undefined, 'the file is empty');
+  if (uint32(source.read(0, Math.min(4, source.size)), 0) === LOCAL_HEADER) {
     return refuse(undefined, 'the zip is truncated or damaged: its directory (at the end of the file) is missing. The file was cut short? Export it again');
   }
   return refuse(undefined, 'the file is not a zip archive (a .storybundle is a zip file)');
 }
 
 /** Reads the zip's directory and each entry's local header, checking that they agree. */
-function readZipDirectory(bytes: Uint8Array, limits: BundleLimits): ZipEntry[] {
-  const end = findEndOfDirectory(bytes);
-  const count = uint16(bytes, end + 10);
-  const directorySize = uint32(bytes, end + 12);
-  const directoryStart = uint32(bytes, end + 16);
-  if (uint16(bytes, end + 4) !== 0 || uint16(bytes, end + 6) !== 0 || uint16(bytes, end + 8) !== count) {
+function readZipDirectory(source: RandomAccessSource, limits: BundleLimits): ZipEntry[] {
+  const end = findEndOfDirectory(source);
+  const record = source.read(end, 22);
+  const count = uint16(record, 10);
+  const directorySize = uint32(record, 12);
+  const directoryStart = uint32(record, 16);
+  if (uint16(record, 4) !== 0 || uint16(record, 6) !== 0 || uint16(record, 8) !== count) {
     refuse(undefined, 'the zip is split across several files, which bundles never are');
   }
   if (count === 0xffff || directorySize === 0xffffffff || directoryStart === 0xffffffff) {
@@ -745,39 +1108,44 @@ function readZipDirectory(bytes: Uint8Array, limits: BundleLimits): ZipEntry[] {
   }
   if (count > limits.maxEntries) refuse(undefined, `the zip holds ${count} entries; a bundle may hold at most ${limits.maxEntries}`);
 
+  const directory = new WindowedReader(source, end);
   const entries: (ZipEntry & { localStart: number })[] = [];
   let at = directoryStart;
   for (let index = 0; index < count; index += 1) {
-    if (at + 46 > end || uint32(bytes, at) !== CENTRAL_HEADER) refuse(undefined, `the zip is damaged: directory record ${index + 1} of ${count} is malformed`);
-    const flags = uint16(bytes, at + 8);
-    const method = uint16(bytes, at + 10);
-    const nameLength = uint16(bytes, at + 28);
-    const recordEnd = at + 46 + nameLength + uint16(bytes, at + 30) + uint16(bytes, at + 32);
+    if (at + 46 > end || uint32(directory.bytes(at, 4), 0) !== CENTRAL_HEADER) refuse(undefined, `the zip is damaged: directory record ${index + 1} of ${count} is malformed`);
+    const header = directory.bytes(at, 46);
+    const flags = uint16(header, 8);
+    const method = uint16(header, 10);
+    const nameLength = uint16(header, 28);
+    const recordEnd = at + 46 + nameLength + uint16(header, 30) + uint16(header, 32);
     if (recordEnd > end) refuse(undefined, `the zip is damaged: directory record ${index + 1} of ${count} runs past the directory`);
-    const nameBytes = bytes.subarray(at + 46, at + 46 + nameLength);
+    const nameBytes = directory.bytes(at + 46, nameLength).slice();
     const name = strFromU8(nameBytes);
     const entry = {
       name,
       method,
-      crc: uint32(bytes, at + 16),
-      packedSize: uint32(bytes, at + 20),
-      size: uint32(bytes, at + 24),
-      localStart: uint32(bytes, at + 42),
+      crc: uint32(header, 16),
+      packedSize: uint32(header, 20),
+      size: uint32(header, 24),
+      localStart: uint32(header, 42),
       dataStart: 0,
     };
     if (flags & 0x41) refuse(name, 'is encrypted; bundles are never encrypted');
     if (method !== STORED && method !== DEFLATED) refuse(name, `uses compression method ${method}; bundles use only stored (0) or deflate (8)`);
     if (method === STORED && entry.packedSize !== entry.size) refuse(name, 'is damaged: stored without compression, yet its packed and unpacked sizes differ');
 
-    const local = entry.localStart;
-    if (local + 30 > directoryStart || uint32(bytes, local) !== LOCAL_HEADER) refuse(name, 'is damaged: its local header is missing or malformed');
-    const localNameLength = uint16(bytes, local + 26);
-    entry.dataStart = local + 30 + localNameLength + uint16(bytes, local + 28);
-    if (uint16(bytes, local + 8) !== method || !sameBytes(bytes.subarray(local + 30, local + 30 + localNameLength), nameBytes)) {
+    const localStart = entry.localStart;
+    if (localStart + 30 > directoryStart) refuse(name, 'is damaged: its local header is missing or malformed');
+    // The local header and, where it should be, the name: both are compared with the directory's.
+    const local = source.read(localStart, Math.min(30 + nameLength, source.size - localStart));
+    if (uint32(local, 0) !== LOCAL_HEADER) refuse(name, 'is damaged: its local header is missing or malformed');
+    const localNameLength = uint16(local, 26);
+    entry.dataStart = localStart + 30 + localNameLength + uint16(local, 28);
+    if (uint16(local, 8) !== method || localNameLength !== nameLength || !sameBytes(local.subarray(30, 30 + nameLength), nameBytes)) {
       refuse(name, 'is damaged: its local header does not match the zip directory');
     }
-    const usesDataDescriptor = (uint16(bytes, local + 6) & 0x08) !== 0;
-    if (!usesDataDescriptor && (uint32(bytes, local + 14) !== entry.crc || uint32(bytes, local + 18) !== entry.packedSize || uint32(bytes, local + 22) !== entry.size)) {
+    const usesDataDescriptor = (uint16(local, 6) & 0x08) !== 0;
+    if (!usesDataDescriptor && (uint32(local, 14) !== entry.crc || uint32(local, 18) !== entry.packedSize || uint32(local, 22) !== entry.size)) {
       refuse(name, 'is damaged: its local header does not match the zip directory');
     }
     if (entry.dataStart + entry.packedSize > directoryStart) refuse(name, 'is damaged: its data runs past the end of the entries (the zip is truncated?)');
@@ -804,57 +1172,66 @@ function declaredSizeProblem(entry: ZipEntry, limits: BundleLimits): string | un
   return undefined;
 }
 
-/** Why unpacking stops: a limit passed. Thrown from inside the inflater's callback. */
-class UnpackStopped extends Error {}
-
-/** Unpacks every entry, counting bytes as they come out and stopping at the first limit passed. */
-function unpackEntries(bytes: Uint8Array, entries: readonly ZipEntry[], limits: BundleLimits): Map<string, Uint8Array> {
-  let declaredTotal = 0;
-  for (const entry of entries) {
-    const problem = declaredSizeProblem(entry, limits);
-    if (problem) refuse(entry.name, problem);
-    declaredTotal += entry.size;
-  }
-  if (declaredTotal > limits.maxTotalBytes) refuse(undefined, `the bundle would unpack to ${declaredTotal} bytes; a bundle may hold at most ${limits.maxTotalBytes}`);
-
-  const files = new Map<string, Uint8Array>();
-  let total = 0;
-  for (const entry of entries) {
-    const data = unpackEntry(bytes, entry, limits, limits.maxTotalBytes - total);
-    total += data.byteLength;
-    if (data.byteLength !== entry.size) refuse(entry.name, `is damaged: it unpacks to ${data.byteLength} bytes, but the zip says ${entry.size}`);
-    if (crc32(data) !== entry.crc) refuse(entry.name, 'is damaged: its CRC-32 does not match its contents');
-    if (!entry.name.endsWith('/')) files.set(entry.name, data);
-  }
-  return files;
+/** Whether unpacked bytes are what the zip's directory says of them: length and CRC-32. */
+function isIntact(entry: ZipEntry, data: Uint8Array): boolean {
+  return data.byteLength === entry.size && crc32(data) === entry.crc;
 }
+
+/** Reads entries from the source and unpacks them, within the limits: the one way entry bytes are read. */
+class EntryReader {
+  constructor(
+    private readonly source: RandomAccessSource,
+    readonly limits: BundleLimits,
+    private readonly inflate: Inflater,
+  ) {}
+
+  /**
+   * The entry's bytes, unpacked, stopping (and refusing) as soon as they pass what the zip says,
+   * `remaining` (what the bundle may still unpack to) or the compression ratio allowed. Their
+   * length and CRC-32 are the caller's to check.
+   */
+  unpack(entry: ZipEntry, remaining: number): Uint8Array {
+    if (entry.packedSize === 0) return new Uint8Array(0);
+    const packed = this.source.read(entry.dataStart, entry.packedSize);
+    if (entry.method === STORED) return packed;
+
+    const ratio = this.limits.maxCompressionRatio;
+    const limit = Math.min(entry.size, remaining, Math.max(RATIO_GRACE_BYTES, packed.length * ratio));
+    let data: Uint8Array | undefined;
+    try {
+      data = this.inflate(packed, limit);
+    } catch (error) {
+      refuse(entry.name, `is damaged: its compressed data cannot be unpacked (${(error as Error).message || 'invalid deflate data'})`);
+    }
+    if (data !== undefined) return data;
+    if (limit === entry.size) refuse(entry.name, `unpacks to more than the ${entry.size} bytes the zip says: refused as a possible zip bomb`);
+    if (limit === remaining) refuse(entry.name, `takes the bundle past ${this.limits.maxTotalBytes} unpacked bytes, the most a bundle may hold`);
+    return refuse(entry.name, `unpacks to more than ${ratio} times its packed size: refused as a possible zip bomb`);
+  }
+}
+
+/** Why inflateInSteps stops: the limit passed. Thrown from inside the inflater's callback. */
+class UnpackStopped extends Error {}
 
 /** Bytes handed to the inflater at a time: bounds what one step can produce (deflate expands at most ~1,032×). */
 const INFLATE_STEP = 16 * 1024;
 
-function unpackEntry(bytes: Uint8Array, entry: ZipEntry, limits: BundleLimits, remaining: number): Uint8Array {
-  const packed = bytes.subarray(entry.dataStart, entry.dataStart + entry.packedSize);
-  if (entry.method === STORED) return packed.slice();
-
+/** The default Inflater: fflate's streaming inflater, fed 16 KiB at a time, counting what comes out. */
+export function inflateInSteps(packed: Uint8Array, limit: number): Uint8Array | undefined {
   const chunks: Uint8Array[] = [];
   let produced = 0;
   const inflater = new Inflate((chunk) => {
     produced += chunk.length;
-    if (produced > entry.size) throw new UnpackStopped(`unpacks to more than the ${entry.size} bytes the zip says: refused as a possible zip bomb`);
-    if (produced > remaining) throw new UnpackStopped(`takes the bundle past ${limits.maxTotalBytes} unpacked bytes, the most a bundle may hold`);
-    if (produced > RATIO_GRACE_BYTES && produced > packed.length * limits.maxCompressionRatio) {
-      throw new UnpackStopped(`unpacks to more than ${limits.maxCompressionRatio} times its packed size: refused as a possible zip bomb`);
-    }
+    if (produced > limit) throw new UnpackStopped();
     if (chunk.length > 0) chunks.push(chunk);
   });
   try {
-    if (packed.length === 0) inflater.push(packed, true);
     for (let at = 0; at < packed.length; at += INFLATE_STEP) {
       inflater.push(packed.subarray(at, at + INFLATE_STEP), at + INFLATE_STEP >= packed.length);
     }
   } catch (error) {
-    if (error instanceof UnpackStopped) refuse(entry.name, error.message);
-    refuse(entry.name, `is damaged: its compressed data cannot be unpacked (${(error as Error).message || 'invalid deflate data'})`);
+    if (error instanceof UnpackStopped) return undefined;
+    throw error;
   }
   if (chunks.length === 1) return chunks[0] as Uint8Array;
   const data = new Uint8Array(produced);
@@ -866,19 +1243,41 @@ function unpackEntry(bytes: Uint8Array, entry: ZipEntry, limits: BundleLimits, r
   return data;
 }
 
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
+/** CRC-32 (IEEE) tables for eight bytes at a time ("slicing by 8"): table k is for a byte k places back. */
+const CRC_TABLES = (() => {
+  const tables = new Uint32Array(8 * 256);
   for (let index = 0; index < 256; index += 1) {
     let value = index;
     for (let bit = 0; bit < 8; bit += 1) value = value & 1 ? 0xedb88320 ^ (value >>> 1) : value >>> 1;
-    table[index] = value >>> 0;
+    tables[index] = value >>> 0;
   }
-  return table;
+  for (let index = 0; index < 256; index += 1) {
+    let value = tables[index]!;
+    for (let table = 1; table < 8; table += 1) {
+      value = tables[value & 0xff]! ^ (value >>> 8);
+      tables[table * 256 + index] = value >>> 0;
+    }
+  }
+  return tables;
 })();
 
-/** The zip's checksum (CRC-32, IEEE). */
+/** The zip's checksum (CRC-32, IEEE), eight bytes a step: a bundle's text is checksummed once on writing and twice on reading. */
 function crc32(bytes: Uint8Array): number {
+  const t = CRC_TABLES;
   let crc = 0xffffffff;
-  for (let index = 0; index < bytes.length; index += 1) crc = (CRC_TABLE[(crc ^ (bytes[index] ?? 0)) & 0xff] ?? 0) ^ (crc >>> 8);
+  let index = 0;
+  for (const whole = bytes.length - (bytes.length % 8); index < whole; index += 8) {
+    const low = (crc ^ (bytes[index]! | (bytes[index + 1]! << 8) | (bytes[index + 2]! << 16) | (bytes[index + 3]! << 24))) >>> 0;
+    crc =
+      t[1792 + (low & 0xff)]! ^
+      t[1536 + ((low >>> 8) & 0xff)]! ^
+      t[1280 + ((low >>> 16) & 0xff)]! ^
+      t[1024 + (low >>> 24)]! ^
+      t[768 + bytes[index + 4]!]! ^
+      t[512 + bytes[index + 5]!]! ^
+      t[256 + bytes[index + 6]!]! ^
+      t[bytes[index + 7]!]!;
+  }
+  for (; index < bytes.length; index += 1) crc = t[(crc ^ bytes[index]!) & 0xff]! ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
 }

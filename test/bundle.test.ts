@@ -13,10 +13,31 @@ import addFormats from 'ajv-formats';
 import fc from 'fast-check';
 import { deflateSync, strFromU8, strToU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleJson, bundleJsonSchemas, buildStoryBundle, InvalidBundleError, readBundle } from '../shared/bundle';
+import {
+  bundleJson,
+  bundleJsonSchemas,
+  buildStoryBundle,
+  bytesSource,
+  checkBundle,
+  InvalidBundleError,
+  readBundle,
+  writeLibraryBundle,
+  type RandomAccessSource,
+} from '../shared/bundle';
 import { InvalidInputError, StorydeskError } from '../shared/errors';
 import type { Story } from '../shared/model';
-import { exportLibraryBundle, exportStoryBundle, importBundle, sha256Hex, writeFileAtomically } from '../electron/bundles';
+import {
+  exportLibraryBundle,
+  exportLibraryBundleToFile,
+  exportStoryBundle,
+  exportStoryBundleToFile,
+  importBundle,
+  importBundleFile,
+  sha256Hex,
+  writeFileAtomically,
+  type ImportOptions,
+  type ImportResult,
+} from '../electron/bundles';
 import { openLibrary, openLibraryService } from '../electron/library';
 import type { LibraryStore } from '../electron/store/store';
 import { fileBytes, freshFolder, freshLibraryPath, sampleStory, tickingClock } from './helpers/library';
@@ -191,12 +212,22 @@ function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** How a test hands a bundle to the library: as bytes (importBundle) or as a file (importBundleFile). */
+type Importer = (store: LibraryStore, bytes: Uint8Array, options: ImportOptions) => ImportResult;
+
+/** importBundleFile, on `bytes` written to a file first. */
+function importAsFile(store: LibraryStore, bytes: Uint8Array, options: ImportOptions): ImportResult {
+  const file = path.join(freshFolder(), 'import.storybundle');
+  fs.writeFileSync(file, bytes);
+  return importBundleFile(store, file, options);
+}
+
 /** Imports `bytes`, expects a refusal with a problem like `expected`, and checks that nothing was written. */
-function expectRefused(store: LibraryStore, bytes: Uint8Array, expected: ExpectedProblem): InvalidBundleError {
+function expectRefused(store: LibraryStore, bytes: Uint8Array, expected: ExpectedProblem, importer: Importer = importBundle): InvalidBundleError {
   const before = snapshot(store);
   let refusal: unknown;
   try {
-    importBundle(store, bytes, { onConflict: 'replace', ...importOptions });
+    importer(store, bytes, { onConflict: 'replace', ...importOptions });
   } catch (error) {
     refusal = error;
   }
@@ -741,5 +772,275 @@ describe('writing a file atomically', () => {
     expect(fs.readdirSync(folder)).toEqual(['taken']);
     await expect(writeFileAtomically(path.join(folder, 'missing-folder', 'file'), strToU8('bytes'))).rejects.toThrow();
     expect(fs.readdirSync(folder)).toEqual(['taken']);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Bundle files: written and read a piece at a time
+
+/** A library of the sample story and `count` more: copies of it (sharing its image) and stories without one. */
+async function libraryOf(count: number) {
+  const library = sampleLibrary();
+  for (let index = 0; index < count; index += 1) {
+    if (index % 2 === 0) await library.service.duplicateStory({ id: SAMPLE_ID });
+    else await library.service.createStory({ title: `Story ${index}`, feed: 'Desk' });
+  }
+  return library;
+}
+
+/** What a library holds, without its files' bytes (two libraries with the same stories differ in those). */
+function contentsOf(store: LibraryStore): Omit<LibrarySnapshot, 'files'> {
+  const { files: _files, ...contents } = snapshot(store);
+  return contents;
+}
+
+describe('a bundle file', () => {
+  it('is exported as the bytes exported into memory, and nothing else is left in its folder', async () => {
+    const { store } = await libraryOf(4);
+    const folder = freshFolder();
+    const file = path.join(folder, 'desk.storybundle');
+    fs.writeFileSync(file, 'an older export');
+    const progress: number[][] = [];
+    exportLibraryBundleToFile(store, 'all', file, { onProgress: (done, total) => progress.push([done, total]) });
+    expect(fs.readFileSync(file).equals(Buffer.from(exportLibraryBundle(store, 'all')))).toBe(true);
+    expect(progress).toEqual([1, 2, 3, 4, 5].map((done) => [done, 5]));
+    expect(fs.readdirSync(folder)).toEqual(['desk.storybundle']);
+
+    exportLibraryBundleToFile(store, ['story-3', SAMPLE_ID, 'story-3'], file);
+    expect(fs.readFileSync(file).equals(Buffer.from(exportLibraryBundle(store, [SAMPLE_ID, 'story-3'])))).toBe(true);
+    const single = path.join(folder, 'sample.storybundle');
+    exportStoryBundleToFile(store, SAMPLE_ID, single);
+    expect(fs.readFileSync(single).equals(Buffer.from(exportStoryBundle(store, SAMPLE_ID)))).toBe(true);
+    expect(fs.readdirSync(folder).sort()).toEqual(['desk.storybundle', 'sample.storybundle']);
+    store.close();
+  });
+
+  it('is written a story at a time: each story is in the file before the next is read', async () => {
+    const { store } = await libraryOf(3);
+    let written = 0;
+    const writtenWhenRead: number[] = [];
+    writeLibraryBundle(
+      { write: (chunk) => (written += chunk.byteLength) },
+      {
+        stories: store.listStories().map(({ id, updatedAt }) => ({ id, updatedAt })),
+        story: (id) => {
+          writtenWhenRead.push(written);
+          return store.getStory(id);
+        },
+        asset: (sha256) => store.getAsset(sha256),
+      },
+    );
+    expect(writtenWhenRead).toHaveLength(4);
+    writtenWhenRead.forEach((bytes, index) => {
+      if (index > 0) expect(bytes).toBeGreaterThan(writtenWhenRead[index - 1] ?? 0);
+    });
+    store.close();
+  });
+
+  it('is imported as the same bytes are, reporting its progress', async () => {
+    const { store } = await libraryOf(4);
+    const bytes = exportLibraryBundle(store, 'all');
+    store.close();
+    const fromBytes = emptyLibrary();
+    const fromFile = emptyLibrary();
+    const stages: string[] = [];
+    const byBytes = importBundle(fromBytes, bytes, { onConflict: 'skip', ...importOptions });
+    const byFile = importAsFile(fromFile, bytes, { onConflict: 'skip', ...importOptions, onProgress: (done, total, stage) => stages.push(`${stage} ${done}/${total}`) });
+    expect(byFile).toEqual(byBytes);
+    expect(byFile.imported).toHaveLength(5);
+    expect(contentsOf(fromFile)).toEqual(contentsOf(fromBytes));
+    // 12 entries: library.json, a story.json and an index.html for each of the 5 stories, the image.
+    expect(stages).toEqual([
+      ...Array.from({ length: 12 }, (_, index) => `checking ${index + 1}/12`),
+      ...Array.from({ length: 5 }, (_, index) => `writing ${index + 1}/5`),
+    ]);
+    fromBytes.close();
+    fromFile.close();
+  });
+
+  it('is read at offsets, a piece at a time, never whole', async () => {
+    const { store } = await libraryOf(40);
+    const bytes = exportLibraryBundle(store, 'all');
+    store.close();
+    const reads: number[] = [];
+    const source = bytesSource(bytes);
+    const counting: RandomAccessSource = {
+      size: source.size,
+      read: (offset, length) => {
+        reads.push(length);
+        return source.read(offset, length);
+      },
+    };
+    const bundle = checkBundle(counting, { sha256: sha256Hex });
+    const stories = bundle.stories.map((listing) => bundle.readStory(listing));
+    expect(stories).toEqual(readBundle(bytes, { sha256: sha256Hex }).stories);
+    expect(bytes.length).toBeGreaterThan(3 * 65_557);
+    // The largest read is the end of the file, where the zip's end record is looked for (it may
+    // carry a comment of up to 64 KiB); every other read is one entry or a window of the directory.
+    expect(Math.max(...reads)).toBeLessThanOrEqual(65_557);
+  });
+});
+
+describe('a bad bundle file is refused as the same bytes are', () => {
+  const valid = sampleBundle();
+  let folder: string;
+  let store: LibraryStore;
+  beforeAll(() => {
+    folder = fs.mkdtempSync(path.join(os.tmpdir(), 'storydesk-bundle-file-refusals-'));
+    store = openLibrary(path.join(folder, 'library.storydesk'), { now: tickingClock() });
+  });
+  afterAll(() => {
+    store.close();
+    fs.rmSync(folder, { recursive: true, force: true });
+  });
+
+  const damagedImage = () =>
+    entriesOf(valid).map((entry) => {
+      if (entry.name !== SAMPLE_HERO_PATH || !entry.data) return entry;
+      const data = entry.data.slice();
+      data[data.length - 20] = (data[data.length - 20] ?? 0) ^ 0xff;
+      return { name: entry.name, data };
+    });
+  const cases: [string, () => Uint8Array, ExpectedProblem][] = [
+    ['a name that climbs out of the bundle', () => rawZip([...entriesOf(valid), { name: '../evil', data: strToU8('x') }]), { file: '../evil', message: /climbs out of the bundle/ }],
+    [
+      'a zip bomb that claims to be small',
+      () =>
+        rawZip(entriesOf(valid).map((entry) => (entry.name === 'index.html' ? { name: 'index.html', packed: deflatedZeros(1024 * 1024 * 1024), size: 1000, crc: 0 } : entry))),
+      { file: 'index.html', message: /more than the 1000 bytes the zip says: refused as a possible zip bomb/ },
+    ],
+    [
+      'story.json that is not JSON',
+      () => rawZip(entriesOf(valid).map((entry) => (entry.name === 'story.json' ? { name: 'story.json', data: strToU8('{"format": "storydesk-story",') } : entry))),
+      { file: 'story.json', path: '', message: /is not valid JSON/ },
+    ],
+    ['an image whose bytes do not match its name', () => rawZip(damagedImage()), { file: SAMPLE_HERO_PATH, message: /do not match its name: their SHA-256 is [0-9a-f]{64}/ }],
+    ['a truncated zip', () => valid.subarray(0, valid.length - 10), { message: /truncated/ }],
+  ];
+
+  it.each(cases)('refuses %s, writing nothing', (_what, bundle, expected) => {
+    const bytes = bundle();
+    const fromFile = expectRefused(store, bytes, expected, importAsFile);
+    expect(fromFile.problems).toEqual(expectRefused(store, bytes, expected).problems);
+  });
+});
+
+describe('an import from a file that fails while writing', () => {
+  /** A library bundle file of 5 stories, and a library holding one of them (so that it is replaced). */
+  async function bundleAndLibrary() {
+    const { store } = await libraryOf(4);
+    const file = path.join(freshFolder(), 'desk.storybundle');
+    exportLibraryBundleToFile(store, 'all', file);
+    store.close();
+    return { file, target: sampleLibrary().store };
+  }
+
+  it('writes nothing when the library fails on the third story', async () => {
+    const { file, target } = await bundleAndLibrary();
+    const insertStory = target.insertStory.bind(target);
+    let inserted = 0;
+    target.insertStory = (story, meta) => {
+      inserted += 1;
+      if (inserted === 3) throw new Error('the disk is full');
+      return insertStory(story, meta);
+    };
+    const before = snapshot(target);
+    expect(() => importBundleFile(target, file, { onConflict: 'replace', ...importOptions })).toThrow('the disk is full');
+    expect(inserted).toBe(3);
+    expect(snapshot(target)).toEqual(before);
+    target.close();
+  });
+
+  it('writes nothing when the file is cut short after it was checked', async () => {
+    const { file, target } = await bundleAndLibrary();
+    const before = snapshot(target);
+    let written = 0;
+    const cutShort = () => fs.truncateSync(file, Math.floor(fs.statSync(file).size / 2));
+    expect(() =>
+      importBundleFile(target, file, {
+        onConflict: 'replace',
+        ...importOptions,
+        onProgress: (done, _total, stage) => {
+          if (stage !== 'writing') return;
+          written = done;
+          if (done === 1) cutShort();
+        },
+      }),
+    ).toThrow(/the file changed while the bundle was being imported: it is shorter than it was/);
+    // Some stories were written inside the transaction before the cut showed: all were undone.
+    expect(written).toBeGreaterThanOrEqual(1);
+    expect(snapshot(target)).toEqual(before);
+    target.close();
+  });
+
+  it('writes nothing when the file changes after it was checked', async () => {
+    const { file, target } = await bundleAndLibrary();
+    const before = snapshot(target);
+    // A byte of the image, which is stored as it is: its CRC-32 no longer matches.
+    const imageAt = fs.readFileSync(file).indexOf(SAMPLE_HERO_PATH) + SAMPLE_HERO_PATH.length + 100;
+    const change = () => {
+      const descriptor = fs.openSync(file, 'r+');
+      fs.writeSync(descriptor, Buffer.from([0]), 0, 1, imageAt);
+      fs.closeSync(descriptor);
+    };
+    let refusal: unknown;
+    try {
+      importBundleFile(target, file, {
+        onConflict: 'replace',
+        ...importOptions,
+        onProgress: (done, total, stage) => {
+          if (stage === 'checking' && done === total) change();
+        },
+      });
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(InvalidBundleError);
+    expect((refusal as InvalidBundleError).problems).toEqual([
+      { file: SAMPLE_HERO_PATH, path: '', message: expect.stringMatching(/changed while the bundle was being imported/) },
+    ]);
+    expect(snapshot(target)).toEqual(before);
+    target.close();
+  });
+});
+
+describe('an export into a file that fails', () => {
+  it('leaves no temporary file, and the file that was there as it was', async () => {
+    const { store } = await libraryOf(3);
+    const folder = freshFolder();
+    const file = path.join(folder, 'desk.storybundle');
+    fs.writeFileSync(file, 'an older export');
+    const getStory = store.getStory.bind(store);
+    let read = 0;
+    store.getStory = (id) => {
+      read += 1;
+      if (read === 3) throw new Error('the story cannot be read');
+      return getStory(id);
+    };
+    expect(() => exportLibraryBundleToFile(store, 'all', file)).toThrow('the story cannot be read');
+    expect(fs.readdirSync(folder)).toEqual(['desk.storybundle']);
+    expect(fs.readFileSync(file, 'utf8')).toBe('an older export');
+
+    expect(() => exportLibraryBundleToFile(store, 'all', path.join(folder, 'missing-folder', 'desk.storybundle'))).toThrow(/ENOENT/);
+    const taken = path.join(folder, 'taken');
+    fs.mkdirSync(taken);
+    fs.writeFileSync(path.join(taken, 'inside'), 'x');
+    expect(() => exportLibraryBundleToFile(store, 'all', taken)).toThrow();
+    expect(fs.readdirSync(folder).sort()).toEqual(['desk.storybundle', 'taken']);
+    store.close();
+  });
+
+  // The superuser writes into read-only folders all the same.
+  it.skipIf(process.getuid?.() === 0)('leaves nothing in a folder it may not write', async () => {
+    const { store } = await libraryOf(1);
+    const folder = freshFolder();
+    fs.chmodSync(folder, 0o555);
+    try {
+      expect(() => exportLibraryBundleToFile(store, 'all', path.join(folder, 'desk.storybundle'))).toThrow(/EACCES|EPERM/);
+      expect(fs.readdirSync(folder)).toEqual([]);
+    } finally {
+      fs.chmodSync(folder, 0o755);
+      store.close();
+    }
   });
 });

@@ -445,13 +445,21 @@ export class LibraryStore {
    * Writes an import in one transaction: every asset, then every story — a new one as revision 1
    * (`insertStory`), a replacement as the revision after `replacesRevision` (`saveStory`, so a
    * library changed meanwhile is a conflict). If any write fails, nothing is written.
+   *
+   * Both lists are iterated inside the transaction, so they may be generators that read each item
+   * as it is written (an import from a file holds one story at a time); an item that cannot be
+   * read throws, and nothing is written either. Returns how many stories were written.
    */
-  importStories(assets: readonly { asset: AssetRef; data: Uint8Array }[], stories: readonly StoryImport[]): Story[] {
+  importStories(assets: Iterable<{ asset: AssetRef; data: Uint8Array }>, stories: Iterable<StoryImport>): number {
     return this.write(() => {
       for (const { asset, data } of assets) this.putAsset(asset, data);
-      return stories.map(({ story, meta, replacesRevision }) =>
-        replacesRevision === undefined ? this.insertStory(story, meta) : this.saveStory(story, replacesRevision, meta),
-      );
+      let written = 0;
+      for (const { story, meta, replacesRevision } of stories) {
+        if (replacesRevision === undefined) this.insertStory(story, meta);
+        else this.saveStory(story, replacesRevision, meta);
+        written += 1;
+      }
+      return written;
     });
   }
 
