@@ -5,6 +5,7 @@ import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import { defineConfig, globalIgnores } from 'eslint/config';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 // ---------------------------------------------------------------------------------------------
@@ -159,5 +160,14 @@ export default defineConfig(
       'no-restricted-imports': ['error', { patterns: RENDERER_MAY_NOT_IMPORT }],
       'no-restricted-globals': ['error', { globals: RENDERER_MAY_NOT_USE }],
     },
+  },
+
+  // The React UI: JSX in .tsx files, and the rules of hooks (which React relies on to keep a
+  // component's state in order between renders).
+  {
+    name: 'storydesk/renderer-react',
+    files: ['renderer/**/*.{ts,tsx}'],
+    extends: [reactHooks.configs.flat.recommended],
+    languageOptions: { parserOptions: { ecmaFeatures: { jsx: true } } },
   },
 );

@@ -1,8 +1,11 @@
 // Builds the Node side of Storydesk (the command line, browser mode's server, and the Electron main
 // process and preload) into dist/ with esbuild. For the command line and the server, native and npm
-// packages stay external: they load from node_modules at run time.
+// packages stay external: they load from node_modules at run time. Then the workbench's interface
+// (renderer/) with Vite into dist/renderer.
 import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
 import { build } from 'esbuild';
+import { build as viteBuild } from 'vite';
 
 await build({
   entryPoints: { cli: 'electron/cli.ts', serve: 'electron/server/serve.ts' },
@@ -66,3 +69,24 @@ const preloadRequires = Object.values(preload.metafile.outputs)
 if (preloadRequires.length > 0) {
   throw new Error(`electron/preload.ts may require only 'electron' (it runs sandboxed), but its bundle requires ${[...new Set(preloadRequires)].join(', ')}`);
 }
+
+// The workbench's interface (renderer/): Vite bundles renderer/index.html and what it imports into
+// dist/renderer, which browser mode and the app:// protocol serve under a strict CSP. Hence a
+// relative base (the same files load from http://127.0.0.1:PORT/ and app://storydesk/), no inline
+// scripts or styles, and hashed file names.
+const rendererRoot = fileURLToPath(new URL('../renderer/', import.meta.url));
+await viteBuild({
+  root: rendererRoot,
+  base: './',
+  configFile: false,
+  logLevel: 'warn',
+  plugins: [react()],
+  build: {
+    outDir: fileURLToPath(new URL('../dist/renderer/', import.meta.url)),
+    emptyOutDir: true,
+    assetsInlineLimit: 0,
+    modulePreload: { polyfill: false },
+    sourcemap: true,
+    target: 'chrome120',
+  },
+});

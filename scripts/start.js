@@ -39,20 +39,6 @@ function handOver(command, commandArgs, env = process.env) {
 const build = spawnSync(process.execPath, ['scripts/build.js'], { cwd: projectRoot, stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
-// The workbench's interface (renderer/) is not built yet in this release: until it is, both the
-// desktop window and browser mode would show only a page saying so, so `npm start` shows the
-// library on the command line instead, as it did before the shell existed.
-if (!fs.existsSync(path.join(projectRoot, 'dist', 'renderer', 'index.html'))) {
-  paragraph(
-    'The workbench window is not part of this release yet (its interface, renderer/, is still to come). ' +
-      'Showing the library on the command line instead; `npm run serve` starts browser mode\'s server (API only for now).',
-  );
-  handOver(process.execPath, [path.join(projectRoot, 'bin', 'storydesk.js'), 'start', ...args]);
-} else {
-  startWorkbench();
-}
-
-function startWorkbench() {
 const electron = electronBinaryPath();
 if (electron && !hasElectronDriver()) {
   // The binary is there but the driver is not (installed before this script existed, or its
@@ -77,5 +63,4 @@ if (electron && hasElectronDriver()) {
   paragraph(`Storydesk cannot open its desktop window. ${missing} Opening ${browserMode} instead.`);
   if (fs.existsSync(serve)) handOver(process.execPath, [serve, ...args]);
   else handOver(process.execPath, [path.join(projectRoot, 'bin', 'storydesk.js'), 'start', ...args]);
-}
 }
