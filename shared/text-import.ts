@@ -250,6 +250,8 @@ function openingRunLength(words: readonly string[]): number {
 }
 
 const nameKey = (first: string, second: string): string => `${first} ${withoutTrailingPunctuation(second)}`;
+/** The key under which a word that starts a name elsewhere on the page is kept. */
+const namePrefixKey = (first: string): string => `${first} …`;
 
 /**
  * Pairs of capitalised words that the page writes together in running text ("between South Korea
@@ -260,13 +262,23 @@ function namesIn(texts: readonly string[]): Set<string> {
   const names = new Set<string>();
   for (const text of texts) {
     const words = wordsOf(text).map((word) => word.text);
-    for (let index = Math.max(openingRunLength(words), 1); index < words.length; index += 1) {
+    // The opening run proves nothing — except after a capitalised article in it, where a
+    // sentence has begun: "The European Commission proposes…", "…Next The European Parliament is…".
+    const run = openingRunLength(words);
+    const article = words.slice(0, run).findLastIndex((word) => isArticle(word) && startsWithCapitalLetter(word));
+    const from = article === -1 ? run : article + 2;
+    for (let index = Math.max(from, 1); index < words.length; index += 1) {
       const first = words[index - 1] ?? '';
       const second = words[index] ?? '';
       const isName =
         startsWithCapitalLetter(first) && startsWithCapitalLetter(second) && !endsWithPunctuation(first) &&
         !isArticle(first) && !isArticle(second);
-      if (isName) names.add(nameKey(first, second));
+      if (isName) {
+        names.add(nameKey(first, second));
+        // The first word of a name starts names: "European" in "European Parliament" tells that
+        // "…Talks European Union ministers agreed" does not split after "European" either.
+        names.add(namePrefixKey(first));
+      }
     }
   }
   return names;
@@ -288,7 +300,7 @@ function splitWithNames(line: string, names: ReadonlySet<string>): HeadingSplit 
     const last = texts[start - 1] ?? '';
     const first = texts[start] ?? '';
     if (endsSentence(last)) break;
-    if (!startsWithCapitalLetter(first) || cannotEndHeading(last) || names.has(nameKey(last, first))) continue;
+    if (!startsWithCapitalLetter(first) || cannotEndHeading(last) || names.has(nameKey(last, first)) || names.has(namePrefixKey(last))) continue;
     longest = start;
     if (isArticle(first)) longestBeforeArticle = start;
   }
@@ -309,8 +321,9 @@ function splitWithNames(line: string, names: ReadonlySet<string>): HeadingSplit 
  * capitalised article ("The", "A", "An", which Title Case writes in lower case inside a heading),
  * else the last possible word, since a sentence's second word is usually in lower case. A split is
  * not taken where the heading would end with a function word, a preposition or a possessive
- * ("In 2026 the…", "After Warsaw, officials…"), run past a full stop, or cut a name that the page
- * writes elsewhere in running text ("South Korea", learned from `context`, the page's other texts).
+ * ("In 2026 the…", "After Warsaw, officials…"), run past a full stop, cut a name that the page
+ * writes elsewhere in running text ("South Korea", learned from `context`, the page's other texts),
+ * or end with a word that starts names there ("European", from "The European Commission").
  *
  * Limits: a sentence that opens with two or more capitalised words the page never writes together
  * elsewhere ("Prime Minister Tusk said…") loses its first words to the heading, and a paragraph

@@ -316,6 +316,16 @@ describe('splitSectionHeading', () => {
     expect(splitSectionHeading(line, ['talks between South Korea and Poland'])?.heading).toBe('Senior Officials Lead Negotiations');
   });
 
+  it('does not end a heading with a word that starts names elsewhere, even after an article', () => {
+    const line = 'Ministers Reach Agreement After Marathon Talks European Union ministers agreed early Friday.';
+    expect(splitSectionHeading(line)?.heading).toBe('Ministers Reach Agreement After Marathon Talks European');
+    expect(splitSectionHeading(line, ['The European Commission proposes the act.'])).toEqual({
+      heading: 'Ministers Reach Agreement After Marathon Talks',
+      body: 'European Union ministers agreed early Friday.',
+    });
+    expect(splitSectionHeading(line, ['What Happens Next The European Parliament votes in March.'])?.heading).toBe('Ministers Reach Agreement After Marathon Talks');
+  });
+
   it('finds no heading in an ordinary sentence', () => {
     expect(splitSectionHeading('The meeting ended early.')).toBeUndefined();
     expect(splitSectionHeading('Officials of the two ministries met.')).toBeUndefined();
