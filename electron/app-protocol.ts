@@ -10,6 +10,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { contentTypeFor } from './server/static-files';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'storydesk';
@@ -146,27 +147,9 @@ export function resolveAppPath(root: string, url: string): AppPathResolution {
   return { ok: true, file: realCandidate };
 }
 
-const MEDIA_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.txt': 'text/plain; charset=utf-8',
-};
-
+/** The media type the UI's files are served with: the same table as browser mode's. */
 export function mediaTypeOf(file: string): string {
-  return MEDIA_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+  return contentTypeFor(file);
 }
 
 /**

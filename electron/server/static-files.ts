@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+/** The media types of the UI's files, for browser mode and for Electron's app:// alike. */
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
