@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
+import { chunk } from '../scripts/png-chunks.js';
 
 const OUTPUT = process.argv[2] ?? dirname(fileURLToPath(import.meta.url));
 
@@ -110,32 +111,6 @@ function draw(size) {
 // ---------------------------------------------------------------------------------------------
 // PNG: 8-bit RGBA, one IDAT chunk, every row with the "up" filter (flat areas become zeros).
 
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n += 1) {
-    let c = n;
-    for (let k = 0; k < 8; k += 1) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-/** @param {Uint8Array} bytes */
-function crc32(bytes) {
-  let c = 0xffffffff;
-  for (const byte of bytes) c = /** @type {number} */ (CRC_TABLE[(c ^ byte) & 0xff]) ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-/** @param {string} type @param {Buffer} data */
-function chunk(type, data) {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const typeAndData = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(typeAndData));
-  return Buffer.concat([length, typeAndData, crc]);
-}
 
 /** @param {Buffer} pixels @param {number} size */
 export function encodePng(pixels, size) {

@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
+import { chunk } from './png-chunks.js';
 
 const WIDTH = 480;
 const HEIGHT = 270;
@@ -152,32 +153,6 @@ function drawPixels() {
 // A minimal PNG encoder: 8-bit RGB, one IDAT chunk, per-row filter chosen by the usual
 // minimum-sum-of-absolute-differences heuristic.
 
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n += 1) {
-    let c = n;
-    for (let k = 0; k < 8; k += 1) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-/** @param {Uint8Array} bytes */
-function crc32(bytes) {
-  let c = 0xffffffff;
-  for (const byte of bytes) c = /** @type {number} */ (CRC_TABLE[(c ^ byte) & 0xff]) ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-/** @param {string} type @param {Buffer} data */
-function chunk(type, data) {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const typeAndData = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(typeAndData));
-  return Buffer.concat([length, typeAndData, crc]);
-}
 
 /** @param {number} a @param {number} b @param {number} c */
 function paeth(a, b, c) {
