@@ -22,8 +22,9 @@ export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
  * (shared/page-html.ts) in a sandboxed `<iframe srcdoc>`: a srcdoc document inherits this
  * policy, so the page's inline styles (`style-src 'unsafe-inline'`) and its hero image as a
  * data: URI (`img-src data:`) must be allowed here, and nothing else it needs is. Frames may
- * only come from the app itself (`frame-src 'self'`; a srcdoc frame is not a fetch), and no
- * one may frame the app (`frame-ancestors 'none'`).
+ * not be fetched at all (`frame-src 'none'`: a srcdoc frame is not a fetch, as browser mode's test
+ * in Chromium shows), and no one may frame the app (`frame-ancestors 'none'`). Browser mode serves
+ * the UI under this same policy (electron/server/http.ts).
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -32,8 +33,7 @@ export const CONTENT_SECURITY_POLICY = [
   "img-src 'self' data: blob:",
   "font-src 'self' data:",
   "connect-src 'self'",
-  "frame-src 'self'",
-  "worker-src 'self'",
+  "frame-src 'none'",
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",

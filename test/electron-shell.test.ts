@@ -229,7 +229,7 @@ describe('the app:// protocol', () => {
       'object-src': "'none'",
       'base-uri': "'none'",
       'frame-ancestors': "'none'",
-      'frame-src': "'self'",
+      'frame-src': "'none'",
     });
     expect(directives.get('script-src')).not.toContain('unsafe');
   });

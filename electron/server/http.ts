@@ -33,6 +33,7 @@ import { createServerEvents, eventsAfterCall, type ServerEvents } from './events
 import { hostForUrl, loopbackAddressFor } from './loopback';
 import { assertAcceptableToken, createOriginGuard, type OriginGuard, createTokenCheck, newToken, presentedToken } from './request-guards';
 import { findStaticFile, isUiBuilt, notBuiltPage } from './static-files';
+import { CONTENT_SECURITY_POLICY } from '../app-protocol';
 
 export interface ServerLimits {
   /** The largest request body accepted (assets and bundles travel base64 inside the JSON). */
@@ -102,24 +103,8 @@ const STATUS_OF_CODE: Record<ErrorCode, number> = {
   internal: 500,
 };
 
-/**
- * The UI's policy. The live preview is a sandboxed `srcdoc` iframe: srcdoc is not fetched, so
- * `frame-src 'none'` does not stop it, and the preview document inherits this policy, whose inline
- * styles and data: images are all an exported page needs (its own meta policy narrows it further).
- */
-const UI_CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "frame-src 'none'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** The UI's policy: the same as Electron's app:// (see CONTENT_SECURITY_POLICY there for why). */
+const UI_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY;
 
 /** API answers are data, never documents. */
 const API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'";
