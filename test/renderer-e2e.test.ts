@@ -14,6 +14,7 @@ import { createBrowserServer, type BrowserServer } from '../electron/server/http
 import type { LibraryStore } from '../electron/store/store';
 import { launchChromium } from './helpers/browser';
 import { sampleStory } from './helpers/library';
+import AxeBuilder from '@axe-core/playwright';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 const staticRoot = path.join(projectRoot, 'dist', 'renderer');
@@ -134,6 +135,17 @@ describe('the workbench in browser mode', () => {
     const preview = page.frameLocator('iframe[title="Page preview"]');
     await expect.poll(() => preview.locator('h1').first().textContent(), { timeout: 10_000 }).toBe(SAMPLE_TITLE);
     expect(await page.locator('iframe[title="Page preview"]').getAttribute('sandbox')).toBe('');
+  });
+
+  it('has no serious or critical accessibility violations (axe), in light and in dark', async () => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      // The preview frame is the exported page, scanned on its own by the export's tests; it runs no script for axe.
+      const results = await new AxeBuilder({ page }).exclude('iframe').analyze();
+      const serious = results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+      expect(serious.map((violation) => `${colorScheme}: ${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`)).toEqual([]);
+    }
+    await page.emulateMedia({ colorScheme: null });
   });
 
   it('ran without console errors or CSP violations', async () => {
