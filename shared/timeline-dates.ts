@@ -598,6 +598,23 @@ const DAY_MONTH_YEAR = anchored(`(?:${WEEKDAY} )?${DAY} (?:of )?${MONTH}(?: ${YE
 const MONTH_DAY_YEAR = anchored(`(?:${WEEKDAY} )?${MONTH}(?: ${DAY})?(?: ${YEAR})?`);
 const PART_OF = anchored(`(early|mid|late) (?:${YEAR}|(?:the )?(\\d{3})0s|${MONTH}(?: ${YEAR})?|(?:the )?(\\d{1,2})(?:st|nd|rd|th) century)`);
 const SEASON = anchored(`(spring|summer|autumn|fall|winter)(?: of)? ${YEAR}`);
+/**
+ * A range of days whose year is written once, at its end (or not at all: then the range is
+ * relative, the year read from the reference date).
+ */
+function dayRangeInYear(
+  startMonth: number,
+  startDay: number,
+  endMonth: number,
+  endDay: number,
+  yearText: string | undefined,
+  referenceDate: string | undefined,
+): Reading | Refusal {
+  const year = endYear(yearText, endMonth, endDay, referenceDate);
+  if (typeof year !== 'number') return year;
+  return markRelative(dayRange(startMonth, startDay, endMonth, endDay, year), yearText);
+}
+
 /** "Winter 2023–24", "winter 2023/24" (its slash is a dash by now). */
 const WINTER_ACROSS_YEARS = anchored(`winter(?: of)? ${YEAR}${DASH}(\\d{2}|\\d{4})`);
 /** "week of March 4, 2024" ("the" is a leading word). */
@@ -1035,26 +1052,12 @@ function sharedPartRange(body: string, referenceDate: string | undefined): Attem
     if (match) return yearRange(match);
     match = DAY_RANGE_DAY_FIRST.exec(body);
     if (match) {
-      const startDay = match[1];
-      const endDay = match[2];
-      const name = match[3];
-      const yearText = match[4];
-      const month = monthNumber(name);
-      const year = endYear(yearText, month, Number(endDay), referenceDate);
-      if (typeof year !== 'number') return year;
-      return markRelative(dayRange(month, Number(startDay), month, Number(endDay), year), yearText);
+      const month = monthNumber(match[3]);
+      return dayRangeInYear(month, Number(match[1]), month, Number(match[2]), match[4], referenceDate);
     }
     match = CROSS_MONTH_DAY_FIRST.exec(body);
     if (match) {
-      const startDay = match[1];
-      const startName = match[2];
-      const endDay = match[3];
-      const endName = match[4];
-      const yearText = match[5];
-      const endMonth = monthNumber(endName);
-      const year = endYear(yearText, endMonth, Number(endDay), referenceDate);
-      if (typeof year !== 'number') return year;
-      return markRelative(dayRange(monthNumber(startName), Number(startDay), endMonth, Number(endDay), year), yearText);
+      return dayRangeInYear(monthNumber(match[2]), Number(match[1]), monthNumber(match[4]), Number(match[3]), match[5], referenceDate);
     }
     return undefined;
   }
@@ -1085,15 +1088,7 @@ function sharedPartRange(body: string, referenceDate: string | undefined): Attem
   }
   match = CROSS_MONTH_MONTH_FIRST.exec(body);
   if (match) {
-    const startName = match[1];
-    const startDay = match[2];
-    const endName = match[3];
-    const endDay = match[4];
-    const yearText = match[5];
-    const endMonth = monthNumber(endName);
-    const year = endYear(yearText, endMonth, Number(endDay), referenceDate);
-    if (typeof year !== 'number') return year;
-    return markRelative(dayRange(monthNumber(startName), Number(startDay), endMonth, Number(endDay), year), yearText);
+    return dayRangeInYear(monthNumber(match[1]), Number(match[2]), monthNumber(match[3]), Number(match[4]), match[5], referenceDate);
   }
   return undefined;
 }
