@@ -9,7 +9,6 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -89,36 +88,7 @@ function temporaryPathFor(target: string): string {
  * temporary file and leaves the target as it was.
  */
 export async function writeFileAtomically(file: string, bytes: Uint8Array): Promise<void> {
-  const target = path.resolve(file);
-  const folder = path.dirname(target);
-  const temporary = temporaryPathFor(target);
-  let handle: fsp.FileHandle | undefined;
-  try {
-    handle = await fsp.open(temporary, 'wx', 0o644);
-    await handle.writeFile(bytes);
-    await handle.sync();
-    await handle.close();
-    handle = undefined;
-    await fsp.rename(temporary, target);
-  } catch (error) {
-    await handle?.close().catch(() => undefined);
-    await fsp.rm(temporary, { force: true }).catch(() => undefined);
-    throw error;
-  }
-  await syncFolder(folder);
-}
-
-/** Makes the rename itself durable where the system allows it (not on Windows, where folders cannot be opened). */
-async function syncFolder(folder: string): Promise<void> {
-  let handle: fsp.FileHandle | undefined;
-  try {
-    handle = await fsp.open(folder, 'r');
-    await handle.sync();
-  } catch {
-    // The file is complete and in place either way; only its survival of a power cut is at stake.
-  } finally {
-    await handle?.close().catch(() => undefined);
-  }
+  writeAtomically(file, (sink) => sink.write(bytes));
 }
 
 /**
@@ -154,7 +124,7 @@ function writeAtomically(file: string, write: (sink: ByteSink) => void): void {
   syncFolderNow(folder);
 }
 
-/** syncFolder, synchronously. */
+/** Makes the rename itself durable where the system allows it (not on Windows, where folders cannot be opened). */
 function syncFolderNow(folder: string): void {
   let descriptor: number | undefined;
   try {
