@@ -21,7 +21,7 @@ import {
   useCoverageBadges,
   useLibrary,
   type StorySort,
-} from './state';
+} from './library-state';
 
 /** How long typing must pause before the search runs. */
 const SEARCH_DEBOUNCE_MS = 150;

@@ -1,5 +1,5 @@
 /** Errors as short messages at the top of the window, each with a button that dismisses it. */
-import { dismissNotice, useNotices } from './state';
+import { dismissNotice, useNotices } from './notices';
 
 export function Notices() {
   const notices = useNotices((state) => state.notices);

@@ -5,7 +5,8 @@
  */
 import { SEVERITIES, type CoverageReport, type Severity } from '../shared/coverage-schema';
 import { formatTime, plural, STATUS_LABELS } from './format';
-import { duplicateStory, trashStory, useLibrary, useStoryPane } from './state';
+import { duplicateStory, trashStory, useLibrary } from './library-state';
+import { useStoryPane } from './story-state';
 
 const SEVERITY_HEADINGS: Record<Severity, string> = { blocker: 'Blockers', warning: 'Warnings', info: 'Notes' };
 const SEVERITY_NAMES: Record<Severity, [string, string]> = { blocker: ['blocker', 'blockers'], warning: ['warning', 'warnings'], info: ['note', 'notes'] };

@@ -7,7 +7,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { connectBackend } from './api';
 import { App } from './App';
-import { describeError, notify, startWorkbench } from './state';
+import { describeError, notify } from './notices';
+import { startWorkbench } from './state';
 import './styles.css';
 
 const root = document.getElementById('root');

@@ -1,0 +1,49 @@
+/**
+ * Notices: what went wrong, said plainly at the top of the window, each dismissible. Every call
+ * to the back end that can fail goes through `attempt`, which turns a failure into a notice.
+ */
+import { create } from 'zustand';
+import { StorydeskError } from '../shared/errors';
+import { HttpTransportError } from '../shared/http-client';
+
+export interface Notice {
+  id: number;
+  message: string;
+}
+
+interface NoticesState {
+  notices: Notice[];
+}
+
+export const useNotices = create<NoticesState>(() => ({ notices: [] }));
+let nextNoticeId = 1;
+
+/** What went wrong, in words for an editor, with what to do when there is something to do. */
+export function describeError(error: unknown, doing: string): string {
+  if (error instanceof HttpTransportError) {
+    if (error.status === 401 || error.status === 403) {
+      return `Could not ${doing}: the server did not accept this page (${error.message}). Open the address the server printed again; its token lasts one run.`;
+    }
+    return `Could not ${doing}: ${error.message}`;
+  }
+  if (error instanceof StorydeskError || error instanceof Error) return `Could not ${doing}: ${error.message}`;
+  return `Could not ${doing}: ${String(error)}`;
+}
+
+export function notify(message: string): void {
+  useNotices.setState((state) => ({ notices: [...state.notices, { id: nextNoticeId++, message }] }));
+}
+
+export function dismissNotice(id: number): void {
+  useNotices.setState((state) => ({ notices: state.notices.filter((notice) => notice.id !== id) }));
+}
+
+/** Runs `work`; a failure becomes a notice and `undefined`. */
+export async function attempt<Result>(doing: string, work: () => Promise<Result>): Promise<Result | undefined> {
+  try {
+    return await work();
+  } catch (error) {
+    notify(describeError(error, doing));
+    return undefined;
+  }
+}
