@@ -146,12 +146,17 @@ export function createService(store: LibraryStore, options: ServiceOptions = {})
 
     duplicateStory: (request) => {
       const original = store.getStory(request.id);
+      if (request.content && request.content.id !== original.id) {
+        throw new InvalidInputError('request to duplicateStory', [
+          { path: 'content.id', message: `the content is story ${JSON.stringify(request.content.id)}, not ${JSON.stringify(original.id)}` },
+        ]);
+      }
       const created = timestamp();
       const copy: Story = {
-        ...original,
+        ...(request.content ?? original),
         id: newId(),
-        slug: `${original.slug}-copy`.slice(0, 120),
-        title: `${original.title} (copy)`,
+        slug: `${(request.content ?? original).slug}-copy`.slice(0, 120),
+        title: `${(request.content ?? original).title} (copy)`,
         status: 'draft',
         createdAt: created,
         updatedAt: created,

@@ -123,8 +123,12 @@ export const api = {
     }),
     response: StorySchema,
   },
+  /**
+   * A new draft copied from a story. With `content`, the copy holds that version instead of the
+   * stored one: how an editor keeps their own version after a conflict ("keep mine as a copy").
+   */
   duplicateStory: {
-    request: StoryRef.extend({ author: Author }),
+    request: StoryRef.extend({ content: StorySchema.optional(), author: Author }),
     response: StorySchema,
   },
   trashStory: {

@@ -196,6 +196,21 @@ describe('stories', () => {
     store.close();
   });
 
+  it('keeps an editor’s own version as a copy after a conflict, leaving the stored story alone', async () => {
+    const { store, service } = open();
+    const stored = await service.getStory({ id: SAMPLE_ID });
+    await service.saveStory({ story: { ...stored, title: 'Their title' }, baseRevision: 1 });
+    const mine = { ...stored, title: 'My title', dek: 'My dek' };
+    await expect(service.saveStory({ story: mine, baseRevision: 1 })).rejects.toBeInstanceOf(ConflictError);
+
+    const copy = await service.duplicateStory({ id: SAMPLE_ID, content: mine });
+    expect(copy).toMatchObject({ title: 'My title (copy)', dek: 'My dek', status: 'draft', revision: 1 });
+    expect(copy.id).not.toBe(SAMPLE_ID);
+    expect((await service.getStory({ id: SAMPLE_ID })).title).toBe('Their title');
+    await expect(service.duplicateStory({ id: SAMPLE_ID, content: { ...mine, id: 'another-story' } })).rejects.toThrow(/content\.id: the content is story "another-story"/);
+    store.close();
+  });
+
   it('filters and sorts the list', async () => {
     const { store, service } = open();
     await service.createStory({ title: 'Alpha', feed: 'Europe' });
