@@ -12,6 +12,7 @@
  */
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import type { ApiHandlers, ApiMethod, ApiRequest, ApiResponse } from '../shared/api';
+import { WINDOW_COMMANDS } from '../shared/commands';
 import { StorydeskError, type ErrorPayload } from '../shared/errors';
 import { APP_HOST, APP_SCHEME } from './app-protocol';
 import type { MenuCommand, StoryChange, StorydeskEventName } from './preload-api';
@@ -53,15 +54,7 @@ export const IPC_METHODS = Object.keys(API_METHOD_NAMES) as ApiMethod[];
 const EVENT_NAMES_SET: Record<StorydeskEventName, true> = { 'menu-command': true, 'story-changed': true };
 export const EVENT_NAMES = Object.keys(EVENT_NAMES_SET) as StorydeskEventName[];
 
-const MENU_COMMAND_SET: Record<MenuCommand, true> = {
-  'new-story': true,
-  import: true,
-  export: true,
-  'back-up-library': true,
-  'find-in-library': true,
-  'show-documentation': true,
-};
-export const MENU_COMMANDS = Object.keys(MENU_COMMAND_SET) as MenuCommand[];
+export const MENU_COMMANDS: readonly MenuCommand[] = WINDOW_COMMANDS;
 
 export const channelFor = (method: ApiMethod): string => `storydesk:${method}`;
 export const eventChannelFor = (event: StorydeskEventName): string => `storydesk:event:${event}`;

@@ -6,6 +6,7 @@
  * `menu-command` event; the library items open dialogs in main.
  */
 import type { MenuItemConstructorOptions } from 'electron';
+import { acceleratorFor, COMMAND_LABELS, COMMAND_SHORTCUTS } from '../shared/commands';
 import type { MenuCommand } from './preload-api';
 
 export interface MenuActions {
@@ -26,11 +27,6 @@ export interface MenuContext {
   appName: string;
 }
 
-/** The platform's spelling of a shortcut: ⌘ on macOS, Ctrl elsewhere. */
-export function shortcut(platform: NodeJS.Platform, key: string): string {
-  return `${platform === 'darwin' ? 'Cmd' : 'Ctrl'}+${key}`;
-}
-
 const separator: MenuItemConstructorOptions = { type: 'separator' };
 
 function recentLibrariesMenu(context: MenuContext, actions: MenuActions): MenuItemConstructorOptions[] {
@@ -45,8 +41,12 @@ function recentLibrariesMenu(context: MenuContext, actions: MenuActions): MenuIt
 export function buildMenuTemplate(context: MenuContext, actions: MenuActions): MenuItemConstructorOptions[] {
   const { platform } = context;
   const isMac = platform === 'darwin';
-  const key = (letter: string) => shortcut(platform, letter);
-  const command = (name: MenuCommand) => () => actions.command(name);
+  const key = (letter: string) => acceleratorFor({ key: letter }, isMac);
+  /** A window command's item: its label and shortcut come from shared/commands.ts. */
+  const command = (name: MenuCommand): MenuItemConstructorOptions => {
+    const shortcut = COMMAND_SHORTCUTS[name];
+    return { label: COMMAND_LABELS[name], ...(shortcut ? { accelerator: acceleratorFor(shortcut, isMac) } : {}), click: () => actions.command(name) };
+  };
 
   const appMenu: MenuItemConstructorOptions = {
     label: context.appName,
@@ -66,15 +66,17 @@ export function buildMenuTemplate(context: MenuContext, actions: MenuActions): M
   const fileMenu: MenuItemConstructorOptions = {
     label: 'File',
     submenu: [
-      { label: 'New Story', accelerator: key('N'), click: command('new-story') },
+      command('new-story'),
+      command('save'),
       separator,
       { label: 'Open Library…', accelerator: key('O'), click: () => actions.openLibrary() },
       { label: 'Recent Libraries', submenu: recentLibrariesMenu(context, actions) },
       separator,
-      { label: 'Import…', accelerator: key('I'), click: command('import') },
-      { label: 'Export…', accelerator: key('E'), click: command('export') },
+      command('import'),
+      command('export'),
       separator,
-      { label: 'Back Up Library', click: command('back-up-library') },
+      command('show-history'),
+      command('back-up-library'),
       separator,
       { role: 'close' },
       ...(isMac ? [] : [separator, { role: 'quit' } as const]),
@@ -92,7 +94,7 @@ export function buildMenuTemplate(context: MenuContext, actions: MenuActions): M
       { role: 'paste' },
       { role: 'selectAll' },
       separator,
-      { label: 'Find in Library', accelerator: key('F'), click: command('find-in-library') },
+      command('find-in-library'),
     ],
   };
 
@@ -112,7 +114,8 @@ export function buildMenuTemplate(context: MenuContext, actions: MenuActions): M
     role: 'help',
     submenu: [
       ...(isMac ? [] : [{ role: 'about', label: `About ${context.appName}` } as const, separator]),
-      { label: `${context.appName} Documentation`, click: command('show-documentation') },
+      command('show-shortcuts'),
+      { ...command('show-documentation'), label: `${context.appName} Documentation` },
     ],
   };
 

@@ -8,9 +8,10 @@
  * The renderer rebuilds the typed error with `errorFromPayload`.
  */
 import type { ApiHandlers } from '../shared/api';
+import type { WindowCommand } from '../shared/commands';
 
-/** Menu items whose work happens in the window: main sends them to the focused window. */
-export type MenuCommand = 'new-story' | 'import' | 'export' | 'back-up-library' | 'find-in-library' | 'show-documentation';
+/** Menu items whose work happens in the window (shared/commands.ts): main sends them to the focused window. */
+export type MenuCommand = WindowCommand;
 
 /** How a story changed: `created` also covers duplicates and imports as new stories. */
 export type StoryChangeKind = 'created' | 'saved' | 'trashed' | 'restored' | 'purged';

@@ -1,14 +1,78 @@
-/** The workbench window: the library on the left, the selected story beside it, notices on top. */
+/**
+ * The workbench window: a bar of library commands on top, the library on the left, the open story
+ * beside it, notices and dialogs above. Shortcuts are heard here in a browser tab (the menus hear
+ * them in Electron), and unsaved edits are saved before the window goes away.
+ */
+import { useEffect } from 'react';
+import { COMMAND_SHORTCUTS } from '../shared/commands';
+import { backUpLibrary, inElectron, isMac, listenForShortcuts, openDialog } from './commands';
+import { Dialogs } from './dialogs/Dialogs';
 import { Library } from './Library';
 import { Notices } from './Notices';
+import { flushSave, hasUnsavedChanges } from './story-state';
 import { StoryPane } from './StoryPane';
 
+function useSaveBeforeLeaving(): void {
+  useEffect(() => {
+    const onBeforeUnload = (event: BeforeUnloadEvent) => {
+      if (!hasUnsavedChanges()) return;
+      // Save first. A browser asks the editor whether to leave; in Electron the window closes
+      // itself once the save is through (a failed save keeps it open, with the edits).
+      event.preventDefault();
+      void flushSave().then(() => {
+        if (inElectron() && !hasUnsavedChanges()) window.close();
+      });
+    };
+    const onHidden = () => {
+      if (document.visibilityState === 'hidden') void flushSave();
+    };
+    window.addEventListener('beforeunload', onBeforeUnload);
+    document.addEventListener('visibilitychange', onHidden);
+    return () => {
+      window.removeEventListener('beforeunload', onBeforeUnload);
+      document.removeEventListener('visibilitychange', onHidden);
+    };
+  }, []);
+}
+
+/** A command's shortcut in aria-keyshortcuts' spelling ("Control+Shift+O"). */
+function hint(command: keyof typeof COMMAND_SHORTCUTS): string | undefined {
+  const shortcut = COMMAND_SHORTCUTS[command];
+  if (!shortcut) return undefined;
+  return [isMac() ? 'Meta' : 'Control', ...(shortcut.alt ? ['Alt'] : []), ...(shortcut.shift ? ['Shift'] : []), shortcut.key].join('+');
+}
+
+/** The library-wide commands, for browser mode (which has no menu bar) and for the mouse. */
+function CommandBar() {
+  return (
+    <div className="command-bar" role="toolbar" aria-label="Library commands">
+      <span className="app-name">Storydesk</span>
+      <button type="button" onClick={() => openDialog('import')} aria-keyshortcuts={hint('import')}>
+        Import…
+      </button>
+      <button type="button" onClick={() => openDialog('export')} aria-keyshortcuts={hint('export')}>
+        Export…
+      </button>
+      <button type="button" onClick={() => void backUpLibrary()} aria-keyshortcuts={hint('back-up-library')}>
+        Back up library
+      </button>
+      <button type="button" onClick={() => openDialog('shortcuts')} aria-keyshortcuts={hint('show-shortcuts')}>
+        Shortcuts
+      </button>
+    </div>
+  );
+}
+
 export function App() {
+  useEffect(() => listenForShortcuts(), []);
+  useSaveBeforeLeaving();
   return (
     <div className="workbench">
+      <CommandBar />
       <Notices />
       <Library />
       <StoryPane />
+      <Dialogs />
     </div>
   );
 }

@@ -1,21 +1,40 @@
 /**
- * The selected story, read-only for now: its header, its coverage review (figures, then findings
- * grouped by severity with their place) and the finished page as it will be exported, shown in a
- * sandboxed frame that runs no script.
+ * The open story: its header (title, dek, feed, slug, status), its hero image, its coverage
+ * review and the finished page as it will be exported, in a sandboxed frame that runs no script.
+ * Edits save themselves after a pause; the indicator at the top says where the saving stands, and
+ * banners appear for a conflict with another window or tab and for a draft kept from earlier.
  */
+import { useId, useState } from 'react';
 import { SEVERITIES, type CoverageReport, type Severity } from '../shared/coverage-schema';
+import { STORY_STATUSES, type StoryStatus } from '../shared/model';
+import { slugFromTitle } from '../shared/story-text';
+import { openDialog } from './commands';
+import { Dialog } from './dialogs/Dialog';
+import { Field } from './Field';
 import { formatTime, plural, STATUS_LABELS } from './format';
-import { duplicateStory, trashStory, useLibrary } from './library-state';
-import { useStoryPane } from './story-state';
+import { HeroEditor } from './HeroEditor';
+import { duplicateStory, selectStory, trashStory, useLibrary } from './library-state';
+import {
+  cancelPublish,
+  changeStatus,
+  discardKeptDraft,
+  editHeader,
+  keepMineAsCopy,
+  reloadTheirs,
+  restoreKeptDraft,
+  saveNow,
+  useStoryEditor,
+  type SaveState,
+} from './story-state';
 
 const SEVERITY_HEADINGS: Record<Severity, string> = { blocker: 'Blockers', warning: 'Warnings', info: 'Notes' };
 const SEVERITY_NAMES: Record<Severity, [string, string]> = { blocker: ['blocker', 'blockers'], warning: ['warning', 'warnings'], info: ['note', 'notes'] };
 
 export function StoryPane() {
-  const story = useStoryPane((state) => state.story);
-  const report = useStoryPane((state) => state.report);
-  const previewHtml = useStoryPane((state) => state.previewHtml);
-  const loading = useStoryPane((state) => state.loading);
+  const story = useStoryEditor((state) => state.story);
+  const report = useStoryEditor((state) => state.report);
+  const previewHtml = useStoryEditor((state) => state.previewHtml);
+  const loading = useStoryEditor((state) => state.loading);
   const inTrash = useLibrary((state) => state.view === 'trash');
 
   if (!story) {
@@ -27,7 +46,30 @@ export function StoryPane() {
   }
   return (
     <main className="story-pane" aria-label="Story" aria-busy={loading}>
+      <ConflictBanner />
+      <KeptDraftBanner />
       <header className="story-header">
+        <div className="story-toolbar">
+          <SaveIndicator />
+          <div className="story-actions">
+            <button type="button" onClick={() => openDialog('history')}>
+              History
+            </button>
+            <button type="button" onClick={() => openDialog('export')}>
+              Export…
+            </button>
+            {inTrash ? null : (
+              <>
+                <button type="button" onClick={() => void duplicateStory(story.id)}>
+                  Duplicate
+                </button>
+                <button type="button" onClick={() => void trashStory(story.id)}>
+                  Move to trash
+                </button>
+              </>
+            )}
+          </div>
+        </div>
         <p className="story-feed">{story.feed || 'No feed'}</p>
         <h1>{story.title || 'Untitled story'}</h1>
         <p className="story-meta">
@@ -35,34 +77,244 @@ export function StoryPane() {
           <span>
             Updated <time dateTime={story.updatedAt}>{formatTime(story.updatedAt)}</time>
           </span>
+          <span>Revision {story.revision}</span>
           <span>{plural(story.sources.length, 'source')}</span>
-          <span>
-            Slug <code>{story.slug}</code>
-          </span>
         </p>
-        {inTrash ? null : (
-          <div className="story-actions">
-            <button type="button" onClick={() => void duplicateStory(story.id)}>
-              Duplicate
-            </button>
-            <button type="button" onClick={() => void trashStory(story.id)}>
-              Move to trash
-            </button>
-          </div>
-        )}
       </header>
+      {inTrash ? <p className="trash-note">This story is in the trash. Restore it to edit it.</p> : null}
       <div className="story-body">
-        {report ? <CoverageSummary report={report} /> : null}
+        <div className="story-edit">
+          <fieldset className="plain" disabled={inTrash}>
+            <legend className="visually-hidden">Story details</legend>
+            <DetailsForm />
+            <HeroEditor />
+          </fieldset>
+          {report ? <CoverageSummary report={report} /> : null}
+        </div>
         <section className="preview" aria-label="Page preview">
           <h2>Preview</h2>
           {previewHtml !== null ? <iframe title="Page preview" sandbox="" srcDoc={previewHtml} /> : null}
         </section>
       </div>
+      <PublishDialog />
     </main>
   );
 }
 
-function CoverageSummary({ report }: { report: CoverageReport }) {
+// ---------------------------------------------------------------------------------------------
+
+const SAVE_STATE_TEXT: Record<SaveState, string> = {
+  saved: 'All changes saved',
+  unsaved: 'Edited',
+  saving: 'Saving…',
+  invalid: 'Not saved: a field needs fixing',
+  failed: 'Not saved yet',
+  conflict: 'Not saved: changed elsewhere',
+};
+
+function SaveIndicator() {
+  const saveState = useStoryEditor((state) => state.saveState);
+  const saveError = useStoryEditor((state) => state.saveError);
+  return (
+    <div className={`save-state save-${saveState}`} role="status">
+      <span>{SAVE_STATE_TEXT[saveState]}</span>
+      {saveState === 'failed' ? (
+        <>
+          <span className="save-error">{saveError}</span>
+          <button type="button" onClick={() => void saveNow()}>
+            Try again now
+          </button>
+        </>
+      ) : null}
+    </div>
+  );
+}
+
+function ConflictBanner() {
+  const conflict = useStoryEditor((state) => state.conflict);
+  const [busy, setBusy] = useState(false);
+  const headingId = useId();
+  if (!conflict) return null;
+  const { theirs, changes } = conflict;
+  return (
+    <section className="banner banner-conflict" role="alert" aria-labelledby={headingId}>
+      <h2 id={headingId}>This story was changed in another window or tab</h2>
+      <p>
+        Your edits here are not saved. The library now holds revision {theirs.revision}, saved {formatTime(theirs.updatedAt)}.{' '}
+        {changes.length === 0 ? 'It says the same as the version you started from.' : 'That version changed:'}
+      </p>
+      {changes.length > 0 ? (
+        <ul className="changes">
+          {changes.map((change, index) => (
+            <li key={index}>{change}</li>
+          ))}
+        </ul>
+      ) : null}
+      <div className="banner-actions">
+        <button type="button" onClick={() => reloadTheirs()}>
+          Reload their version (drop my edits)
+        </button>
+        <button
+          type="button"
+          disabled={busy}
+          onClick={async () => {
+            setBusy(true);
+            const copyId = await keepMineAsCopy();
+            setBusy(false);
+            if (copyId) selectStory(copyId);
+          }}
+        >
+          Keep mine as a copy
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function KeptDraftBanner() {
+  const kept = useStoryEditor((state) => state.keptDraft);
+  if (!kept) return null;
+  return (
+    <section className="banner" aria-label="Unsaved changes from earlier">
+      <p>This window kept changes to this story from {formatTime(kept.keptAt)} that were never saved.</p>
+      <div className="banner-actions">
+        <button type="button" onClick={() => restoreKeptDraft()}>
+          Restore my changes
+        </button>
+        <button type="button" onClick={() => discardKeptDraft()}>
+          Discard them
+        </button>
+      </div>
+    </section>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function DetailsForm() {
+  const story = useStoryEditor((state) => state.story);
+  const problems = useStoryEditor((state) => state.problems);
+  const feeds = useLibrary((state) => state.feeds);
+  const feedListId = useId();
+  if (!story) return null;
+  const suggestedSlug = slugFromTitle(story.title || 'untitled story');
+  return (
+    <section className="details" aria-label="Story details">
+      <Field label="Title" problem={problems.title}>
+        {(props) => <input {...props} className="title-input" value={story.title} onChange={(event) => editHeader('title', event.target.value)} />}
+      </Field>
+      <Field label="Dek" problem={problems.dek} hint="One or two sentences under the headline.">
+        {(props) => <textarea {...props} rows={2} value={story.dek ?? ''} onChange={(event) => editHeader('dek', event.target.value)} />}
+      </Field>
+      <div className="field-row">
+        <Field label="Feed" problem={problems.feed}>
+          {(props) => (
+            <>
+              <input {...props} list={feedListId} value={story.feed} onChange={(event) => editHeader('feed', event.target.value)} />
+              <datalist id={feedListId}>
+                {feeds.map((feed) => (
+                  <option key={feed} value={feed} />
+                ))}
+              </datalist>
+            </>
+          )}
+        </Field>
+        <StatusControl />
+      </div>
+      <Field label="Slug" problem={problems.slug} hint="The page's name in addresses: lowercase letters and digits joined by hyphens.">
+        {(props) => (
+          <div className="with-button">
+            <input {...props} value={story.slug} spellCheck={false} onChange={(event) => editHeader('slug', event.target.value)} />
+            <button type="button" disabled={story.slug === suggestedSlug} onClick={() => editHeader('slug', suggestedSlug)}>
+              From title
+            </button>
+          </div>
+        )}
+      </Field>
+    </section>
+  );
+}
+
+function StatusControl() {
+  const status = useStoryEditor((state) => state.story?.status);
+  const [changing, setChanging] = useState(false);
+  const id = useId();
+  if (!status) return null;
+  return (
+    <div className="field">
+      <label htmlFor={id}>Status</label>
+      <select
+        id={id}
+        value={status}
+        disabled={changing}
+        onChange={async (event) => {
+          setChanging(true);
+          await changeStatus(event.target.value as StoryStatus);
+          setChanging(false);
+        }}
+      >
+        {STORY_STATUSES.map((value) => (
+          <option key={value} value={value}>
+            {STATUS_LABELS[value]}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** The publish gate: the blockers, and a reason to publish anyway, which is kept with the revision. */
+function PublishDialog() {
+  const gate = useStoryEditor((state) => state.publishGate);
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const reasonId = useId();
+  if (!gate) return null;
+  const close = () => {
+    setReason('');
+    cancelPublish();
+  };
+  return (
+    <Dialog title="This story has blockers" onClose={close} className="publish-dialog">
+      <p>
+        The coverage review found {plural(gate.blockers.length, 'blocker')}. Fix {gate.blockers.length === 1 ? 'it' : 'them'} before publishing, or give a reason
+        to publish anyway; the reason is kept in the story's history.
+      </p>
+      <ul className="blockers">
+        {gate.blockers.map((blocker, index) => (
+          <li key={index}>
+            <span className="place">{blocker.place}</span> {blocker.message}
+          </li>
+        ))}
+      </ul>
+      <form
+        onSubmit={async (event) => {
+          event.preventDefault();
+          if (reason.trim() === '') return;
+          setBusy(true);
+          const published = await changeStatus('published', reason.trim());
+          setBusy(false);
+          if (published) setReason('');
+        }}
+      >
+        <label htmlFor={reasonId}>Reason for publishing anyway</label>
+        <textarea id={reasonId} rows={3} required value={reason} onChange={(event) => setReason(event.target.value)} />
+        <div className="dialog-actions">
+          <button type="button" onClick={close}>
+            Cancel
+          </button>
+          <button type="submit" className="danger" disabled={busy || reason.trim() === ''}>
+            Publish anyway
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export function CoverageSummary({ report }: { report: CoverageReport }) {
   const { figures, counts, findings } = report;
   const fraction = (part: { cited: number; total: number }) => `${part.cited}/${part.total}`;
   return (

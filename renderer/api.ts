@@ -5,6 +5,7 @@
  * per-run token read from the address's `#token=` fragment.
  */
 import { API_METHODS, type ApiHandlers, type ApiMethod } from '../shared/api';
+import type { WindowCommand } from '../shared/commands';
 import { errorFromPayload, type ErrorCode, type ErrorPayload } from '../shared/errors';
 import { createHttpClient, eventsUrl, subscribeToEvents, tokenFromFragment } from '../shared/http-client';
 
@@ -14,7 +15,7 @@ import { createHttpClient, eventsUrl, subscribeToEvents, tokenFromFragment } fro
  */
 interface BridgeEvents {
   'story-changed': { storyId: string; change: string; revision?: number };
-  'menu-command': { command: string };
+  'menu-command': { command: WindowCommand };
 }
 interface StorydeskBridge extends ApiHandlers {
   on<Event extends keyof BridgeEvents>(event: Event, listener: (payload: BridgeEvents[Event]) => void): () => void;
@@ -32,6 +33,8 @@ export interface BackendListeners {
   onStoryChanged: (id: string) => void;
   /** The event stream (re)opened or the library's rules changed: refetch what is on screen. */
   onResync: () => void;
+  /** A native menu item (or its shortcut) was chosen: Electron only. */
+  onMenuCommand?: (command: WindowCommand) => void;
 }
 
 export interface Backend {
@@ -71,8 +74,12 @@ function electronBackend(bridge: StorydeskBridge): Backend {
   return {
     // Each entry wraps the bridge's own method of the same name.
     api: api as ApiHandlers,
-    listen({ onStoryChanged }) {
-      return bridge.on('story-changed', (change) => onStoryChanged(change.storyId));
+    listen({ onStoryChanged, onMenuCommand }) {
+      const unsubscribe = [
+        bridge.on('story-changed', (change) => onStoryChanged(change.storyId)),
+        bridge.on('menu-command', ({ command }) => onMenuCommand?.(command)),
+      ];
+      return () => unsubscribe.forEach((stop) => stop());
     },
   };
 }

@@ -9,6 +9,8 @@ import { HttpTransportError } from '../shared/http-client';
 export interface Notice {
   id: number;
   message: string;
+  /** Errors stay until dismissed; news (a backup made) is said politely and can be dismissed too. */
+  tone: 'error' | 'news';
 }
 
 interface NoticesState {
@@ -30,8 +32,8 @@ export function describeError(error: unknown, doing: string): string {
   return `Could not ${doing}: ${String(error)}`;
 }
 
-export function notify(message: string): void {
-  useNotices.setState((state) => ({ notices: [...state.notices, { id: nextNoticeId++, message }] }));
+export function notify(message: string, tone: Notice['tone'] = 'error'): void {
+  useNotices.setState((state) => ({ notices: [...state.notices, { id: nextNoticeId++, message, tone }] }));
 }
 
 export function dismissNotice(id: number): void {

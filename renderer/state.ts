@@ -3,6 +3,7 @@
  * makes the first fetch, and refetches what is on screen when stories change here or elsewhere.
  */
 import type { Backend } from './api';
+import { runCommand } from './commands';
 import { setBackend } from './connection';
 import { refreshList, refreshSearch } from './library-state';
 import { openStoryId, reloadOpenStory } from './story-state';
@@ -14,12 +15,13 @@ export function startWorkbench(connected: Backend): () => void {
     onStoryChanged: (id) => {
       void refreshList();
       void refreshSearch();
-      if (openStoryId() === id) reloadOpenStory();
+      if (openStoryId() === id) void reloadOpenStory();
     },
     onResync: () => {
       void refreshList();
       void refreshSearch();
-      reloadOpenStory();
+      void reloadOpenStory({ rulesChanged: true });
     },
+    onMenuCommand: runCommand,
   });
 }

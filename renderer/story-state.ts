@@ -1,59 +1,577 @@
 /**
- * The story on screen: read-only for now (header, coverage review, the finished page).
+ * The story on screen and its editing: the draft the editor changes, the saved version it is
+ * based on, autosave, conflicts with other windows or tabs, the publish gate, the hero image and
+ * the revision history.
+ *
+ * Edits change the draft at once; the coverage review and the finished page are computed here
+ * from the draft (the same shared/ functions the back end uses), so they follow the typing. The
+ * draft is saved after a pause in typing, against the revision it was based on: a save based on
+ * a stale revision is refused by the back end, and then the conflict banner shows the other
+ * version's changes and lets the editor reload it or keep their own as a copy. Until a draft is
+ * saved it is also kept in this window's local storage, so closing the tab or a failed save
+ * loses nothing: reopening the story offers the kept draft back.
  */
 import { create } from 'zustand';
-import type { CoverageReport } from '../shared/coverage-schema';
-import type { Story } from '../shared/model';
+import type { RevisionSummary } from '../shared/api';
+import { reviewCoverage, rulesForStory } from '../shared/coverage';
+import type { CoverageReport, CoverageRulesPatch } from '../shared/coverage-schema';
+import type { BlockerSummary } from '../shared/errors';
+import { formatPath, PublishBlockedError, StorydeskError } from '../shared/errors';
+import { IMAGE_MEDIA_TYPES, StorySchema, type AssetRef, type HeroImage, type ImageMediaType, type Story, type StoryStatus } from '../shared/model';
+import { renderStoryPage } from '../shared/page-html';
+import { describeStoryChanges } from '../shared/story-changes';
 import { api } from './connection';
-import { attempt } from './notices';
+import { attempt, describeError, notify } from './notices';
 
-interface StoryPaneState {
+/** How long typing must pause before the draft is saved. */
+export const AUTOSAVE_DELAY_MS = 700;
+/** How long typing must pause before the review and the preview follow it. */
+const PREVIEW_DELAY_MS = 80;
+/** Waits before saving again after a failed save: it is retried until it succeeds. */
+const RETRY_DELAYS_MS = [1_000, 3_000, 10_000, 30_000];
+
+export type SaveState =
+  /** The draft is the saved version. */
+  | 'saved'
+  /** Edited; the save waits for a pause in typing. */
+  | 'unsaved'
+  | 'saving'
+  /** The draft cannot be saved as it is (e.g. a malformed slug): `problems` say where. */
+  | 'invalid'
+  /** The last save failed; it is retried, and `saveError` says why. */
+  | 'failed'
+  /** Another window or tab saved the story first: the conflict banner decides. */
+  | 'conflict';
+
+export interface Conflict {
+  /** The version the library holds now. */
+  theirs: Story;
+  /** What the other version changed, relative to the version this draft is based on. */
+  changes: string[];
+}
+
+export interface PublishGate {
+  blockers: BlockerSummary[];
+}
+
+export interface RevisionView {
+  revision: RevisionSummary;
+  story: Story;
+  previewHtml: string;
+}
+
+interface StoryEditorState {
+  /** The draft on screen (what the editor typed); null when no story is open. */
   story: Story | null;
+  /** The version the draft is based on: the last one loaded or saved. */
+  base: Story | null;
   report: CoverageReport | null;
-  /** The exported HTML page, shown in a sandboxed frame. */
+  /** The finished page for the draft, shown in a sandboxed frame. */
   previewHtml: string | null;
   loading: boolean;
+  saveState: SaveState;
+  saveError: string | null;
+  /** Field problems that keep the draft from being saved, by path ("slug", "hero.sourceUrl"). */
+  problems: Record<string, string>;
+  conflict: Conflict | null;
+  /** Set while the publish gate asks for an override reason. */
+  publishGate: PublishGate | null;
+  /** The open story's revisions, newest first, once the history has been shown. */
+  revisions: RevisionSummary[] | null;
+  /** An earlier revision shown read-only. */
+  viewing: RevisionView | null;
+  /** A draft kept from an earlier visit that was never saved, offered back on opening. */
+  keptDraft: { story: Story; baseRevision: number; keptAt: string } | null;
 }
 
-const EMPTY_PANE: StoryPaneState = { story: null, report: null, previewHtml: null, loading: false };
+const EMPTY: StoryEditorState = {
+  story: null,
+  base: null,
+  report: null,
+  previewHtml: null,
+  loading: false,
+  saveState: 'saved',
+  saveError: null,
+  problems: {},
+  conflict: null,
+  publishGate: null,
+  revisions: null,
+  viewing: null,
+  keptDraft: null,
+};
 
-export const useStoryPane = create<StoryPaneState>(() => EMPTY_PANE);
+export const useStoryEditor = create<StoryEditorState>(() => EMPTY);
 
-let paneRequest = 0;
+const get = () => useStoryEditor.getState();
+const set = (patch: Partial<StoryEditorState>) => useStoryEditor.setState(patch);
+
+// ---------------------------------------------------------------------------------------------
+// What the preview and the review need besides the story: the library's rules and hero bytes.
+
+let libraryRules: CoverageRulesPatch | null = null;
+const heroBytes = new Map<string, Uint8Array>();
+
+async function loadLibraryRules(): Promise<CoverageRulesPatch> {
+  if (libraryRules === null) libraryRules = (await api().getCoverageRules({})).library;
+  return libraryRules;
+}
+
+function bytesFromBase64(data: string): Uint8Array {
+  return Uint8Array.from(atob(data), (character) => character.charCodeAt(0));
+}
+
+function base64FromBytes(bytes: Uint8Array): string {
+  let text = '';
+  const chunk = 0x8000;
+  for (let index = 0; index < bytes.length; index += chunk) text += String.fromCharCode(...bytes.subarray(index, index + chunk));
+  return btoa(text);
+}
+
+async function loadHeroBytes(asset: AssetRef | undefined): Promise<void> {
+  if (!asset || heroBytes.has(asset.sha256)) return;
+  const { data } = await api().getAsset({ sha256: asset.sha256 });
+  heroBytes.set(asset.sha256, bytesFromBase64(data));
+}
+
+/** The finished page for `story`, as the HTML export makes it. */
+export function pageFor(story: Story): string {
+  const bytes = story.hero ? heroBytes.get(story.hero.asset.sha256) : undefined;
+  return renderStoryPage(story, bytes ? { hero: { kind: 'data', bytes } } : {});
+}
+
+function reviewFor(story: Story): CoverageReport {
+  return reviewCoverage(story, rulesForStory(story, libraryRules ?? {}));
+}
+
+let previewTimer: ReturnType<typeof setTimeout> | undefined;
+
+function refreshDerived(immediately = false): void {
+  clearTimeout(previewTimer);
+  const run = () => {
+    const { story } = get();
+    if (!story) return;
+    try {
+      set({ report: reviewFor(story), previewHtml: pageFor(story) });
+    } catch (error) {
+      // A draft the page cannot be made from yet (say, a half-typed link) keeps the last page.
+      console.warn('The preview could not follow this edit:', error);
+    }
+  };
+  if (immediately) run();
+  else previewTimer = setTimeout(run, PREVIEW_DELAY_MS);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Drafts kept in local storage until they are saved.
+
+const DRAFT_PREFIX = 'storydesk-draft:';
+
+function keepDraft(story: Story, baseRevision: number): void {
+  try {
+    localStorage.setItem(DRAFT_PREFIX + story.id, JSON.stringify({ story, baseRevision, keptAt: new Date().toISOString() }));
+  } catch {
+    // Storage full or refused: the save itself still runs and reports.
+  }
+}
+
+function forgetDraft(id: string): void {
+  try {
+    localStorage.removeItem(DRAFT_PREFIX + id);
+  } catch {
+    // Nothing to forget.
+  }
+}
+
+function readKeptDraft(id: string): StoryEditorState['keptDraft'] {
+  try {
+    const text = localStorage.getItem(DRAFT_PREFIX + id);
+    if (!text) return null;
+    const kept = JSON.parse(text) as { story: unknown; baseRevision: unknown; keptAt: unknown };
+    if (typeof kept.baseRevision !== 'number' || typeof kept.keptAt !== 'string' || typeof kept.story !== 'object' || kept.story === null) return null;
+    return { story: kept.story as Story, baseRevision: kept.baseRevision, keptAt: kept.keptAt };
+  } catch {
+    return null;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Opening and closing.
+
 let openId: string | null = null;
-
-function decodeUtf8Base64(data: string): string {
-  const bytes = Uint8Array.from(atob(data), (character) => character.charCodeAt(0));
-  return new TextDecoder('utf-8').decode(bytes);
-}
-
-export function closeStory(): void {
-  openId = null;
-  paneRequest++;
-  useStoryPane.setState(EMPTY_PANE);
-}
-
-export async function openStory(id: string): Promise<void> {
-  openId = id;
-  const request = ++paneRequest;
-  useStoryPane.setState((state) => ({ ...(state.story?.id === id ? state : EMPTY_PANE), loading: true }));
-  const loaded = await attempt('open the story', async () => {
-    const [story, report, page] = await Promise.all([
-      api().getStory({ id }),
-      api().reviewStory({ id }),
-      api().exportStory({ id, format: 'html' }),
-    ]);
-    return { story, report, previewHtml: decodeUtf8Base64(page.data) };
-  });
-  if (request !== paneRequest) return;
-  useStoryPane.setState(loaded ? { ...loaded, loading: false } : { ...EMPTY_PANE });
-}
-
-/** The open story changed elsewhere (or the library's rules did): show the stored version. */
-export function reloadOpenStory(): void {
-  if (openId !== null) void openStory(openId);
-}
+let openRequest = 0;
 
 export function openStoryId(): string | null {
   return openId;
+}
+
+/** Saves what is pending for the open story before another one is shown (see `flushSave`). */
+export async function openStory(id: string): Promise<void> {
+  if (openId !== null && openId !== id) await flushSave();
+  openId = id;
+  const request = ++openRequest;
+  clearTimers();
+  set({ ...(get().story?.id === id ? get() : EMPTY), loading: true });
+  const loaded = await attempt('open the story', async () => {
+    const story = await api().getStory({ id });
+    await Promise.all([loadLibraryRules(), loadHeroBytes(story.hero?.asset)]);
+    return story;
+  });
+  if (request !== openRequest) return;
+  if (!loaded) {
+    set({ ...EMPTY });
+    return;
+  }
+  const kept = readKeptDraft(id);
+  const keptDiffers = kept !== null && JSON.stringify(kept.story) !== JSON.stringify(loaded);
+  set({ ...EMPTY, story: loaded, base: loaded, keptDraft: keptDiffers ? kept : null });
+  if (kept && !keptDiffers) forgetDraft(id);
+  refreshDerived(true);
+}
+
+export function closeStory(): void {
+  void flushSave();
+  openId = null;
+  openRequest++;
+  clearTimers();
+  set(EMPTY);
+}
+
+/**
+ * The open story changed elsewhere (another window or tab, an import) or the library's rules
+ * changed. Without local edits the new version is simply shown; with local edits it becomes a
+ * conflict at once, rather than at the next save.
+ */
+export async function reloadOpenStory(options: { rulesChanged?: boolean } = {}): Promise<void> {
+  if (options.rulesChanged) libraryRules = null;
+  const id = openId;
+  if (id === null) return;
+  await saving;
+  const { base, story, saveState } = get();
+  if (!base || !story || openId !== id) return;
+  const theirs = await attempt('reload the story', () => api().getStory({ id }));
+  if (!theirs || openId !== id) return;
+  await Promise.all([loadLibraryRules(), loadHeroBytes(theirs.hero?.asset)]);
+  if (theirs.revision === base.revision) {
+    refreshDerived(true);
+    return;
+  }
+  if (saveState === 'saved') {
+    set({ story: theirs, base: theirs, revisions: null });
+    refreshDerived(true);
+  } else if (saveState !== 'conflict') {
+    showConflict(theirs);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Editing and saving.
+
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+let retryTimer: ReturnType<typeof setTimeout> | undefined;
+let retries = 0;
+/** The save in flight, if any. */
+let saving: Promise<void> | undefined;
+
+function clearTimers(): void {
+  clearTimeout(saveTimer);
+  clearTimeout(retryTimer);
+  clearTimeout(previewTimer);
+  retries = 0;
+}
+
+/** The problems that keep `story` from being saved, by path. */
+function problemsOf(story: Story): Record<string, string> {
+  const parsed = StorySchema.safeParse(story);
+  if (parsed.success) return {};
+  const problems: Record<string, string> = {};
+  for (const issue of parsed.error.issues) problems[formatPath(issue.path)] ??= issue.message;
+  return problems;
+}
+
+/** Changes the draft; the review and preview follow, and the save waits for a pause. */
+export function editStory(change: (story: Story) => Story): void {
+  const { story, base, saveState } = get();
+  if (!story || !base) return;
+  const next = change(story);
+  const problems = problemsOf(next);
+  const invalid = Object.keys(problems).length > 0;
+  const state: SaveState = saveState === 'conflict' ? 'conflict' : invalid ? 'invalid' : 'unsaved';
+  set({ story: next, problems, saveState: state });
+  keepDraft(next, base.revision);
+  refreshDerived();
+  clearTimeout(saveTimer);
+  if (state === 'unsaved') saveTimer = setTimeout(() => void saveNow(), AUTOSAVE_DELAY_MS);
+}
+
+/** Saves the draft now if it has unsaved changes; resolves when the save is done (or failed). */
+export async function saveNow(): Promise<void> {
+  clearTimeout(saveTimer);
+  if (saving) {
+    await saving;
+    if (get().saveState === 'unsaved' || get().saveState === 'failed') return saveNow();
+    return;
+  }
+  const { story, base, saveState } = get();
+  if (!story || !base || (saveState !== 'unsaved' && saveState !== 'failed')) return;
+  saving = (async () => {
+    set({ saveState: 'saving' });
+    try {
+      const saved = await api().saveStory({ story, baseRevision: base.revision });
+      retries = 0;
+      clearTimeout(retryTimer);
+      if (openId !== saved.id) {
+        forgetDraft(saved.id);
+        return;
+      }
+      const current = get().story;
+      if (current === story) {
+        forgetDraft(saved.id);
+        set({ story: saved, base: saved, saveState: 'saved', saveError: null, revisions: null });
+      } else if (current) {
+        // Typed on while saving: the newer draft is based on the revision just saved.
+        set({ base: saved, story: { ...current, revision: saved.revision, updatedAt: saved.updatedAt }, saveError: null, revisions: null });
+        if (get().saveState === 'saving') set({ saveState: 'unsaved' });
+        keepDraft(get().story ?? current, saved.revision);
+        saveTimer = setTimeout(() => void saveNow(), AUTOSAVE_DELAY_MS);
+      }
+    } catch (error) {
+      if (openId !== story.id) return;
+      if (error instanceof StorydeskError && error.code === 'conflict') {
+        const theirs = await api().getStory({ id: story.id }).catch(() => undefined);
+        if (theirs) {
+          showConflict(theirs);
+          return;
+        }
+      }
+      const delay = RETRY_DELAYS_MS[Math.min(retries, RETRY_DELAYS_MS.length - 1)] ?? 30_000;
+      retries++;
+      set({ saveState: 'failed', saveError: `${describeError(error, 'save')}. Your text is kept; trying again in ${Math.round(delay / 1000)} s.` });
+      clearTimeout(retryTimer);
+      retryTimer = setTimeout(() => void saveNow(), delay);
+    }
+  })();
+  try {
+    await saving;
+  } finally {
+    saving = undefined;
+  }
+}
+
+/** Saves what is pending at once: before another story opens, the window closes or the status changes. */
+export async function flushSave(): Promise<void> {
+  const { saveState } = get();
+  if (saveState === 'unsaved' || saveState === 'failed' || saving) await saveNow();
+}
+
+function showConflict(theirs: Story): void {
+  const { base } = get();
+  clearTimers();
+  set({ saveState: 'conflict', conflict: { theirs, changes: base ? describeStoryChanges(base, theirs) : [] } });
+}
+
+/** Conflict: show the other version, dropping this window's unsaved edits. */
+export function reloadTheirs(): void {
+  const { conflict } = get();
+  if (!conflict) return;
+  forgetDraft(conflict.theirs.id);
+  set({ story: conflict.theirs, base: conflict.theirs, conflict: null, saveState: 'saved', saveError: null, problems: {}, revisions: null });
+  void loadHeroBytes(conflict.theirs.hero?.asset).then(() => refreshDerived(true));
+  refreshDerived(true);
+}
+
+/**
+ * Conflict: keep this window's version as a new draft story beside the other version, which stays
+ * as it is. Resolves to the copy's id (the caller opens it), or undefined when the copy failed.
+ */
+export async function keepMineAsCopy(): Promise<string | undefined> {
+  const { story, conflict } = get();
+  if (!story || !conflict) return undefined;
+  const copy = await attempt('keep your version as a copy', () => api().duplicateStory({ id: story.id, content: story }));
+  if (!copy) return undefined;
+  forgetDraft(story.id);
+  set({ story: conflict.theirs, base: conflict.theirs, conflict: null, saveState: 'saved', saveError: null, problems: {} });
+  return copy.id;
+}
+
+/** A kept draft from an earlier visit: take it back (saved, or a conflict if the story moved on). */
+export function restoreKeptDraft(): void {
+  const { keptDraft, base } = get();
+  if (!keptDraft || !base) return;
+  set({ keptDraft: null });
+  if (keptDraft.baseRevision === base.revision) {
+    editStory(() => ({ ...keptDraft.story, revision: base.revision, updatedAt: base.updatedAt }));
+  } else {
+    set({ story: { ...keptDraft.story, revision: keptDraft.baseRevision }, base: { ...base } });
+    refreshDerived(true);
+    showConflict(base);
+    // The banner compares against what the kept draft was based on when that revision is known.
+    void api()
+      .getRevision({ storyId: base.id, revision: keptDraft.baseRevision })
+      .then(({ story: then }) => {
+        if (get().conflict?.theirs === base) set({ conflict: { theirs: base, changes: describeStoryChanges(then, base) } });
+      })
+      .catch(() => undefined);
+  }
+}
+
+export function discardKeptDraft(): void {
+  const { keptDraft } = get();
+  if (!keptDraft) return;
+  forgetDraft(keptDraft.story.id);
+  set({ keptDraft: null });
+}
+
+/** Whether closing the window now would lose anything (it also flushes what it can). */
+export function hasUnsavedChanges(): boolean {
+  const { saveState } = get();
+  return saveState !== 'saved';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Header fields.
+
+export type HeaderField = 'title' | 'slug' | 'feed' | 'dek';
+
+export function editHeader(field: HeaderField, value: string): void {
+  editStory((story) => {
+    if (field !== 'dek') return { ...story, [field]: value };
+    const next = { ...story };
+    if (value === '') delete next.dek;
+    else next.dek = value;
+    return next;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Status and the publish gate.
+
+export async function changeStatus(status: StoryStatus, overrideReason?: string): Promise<boolean> {
+  await flushSave();
+  const { base, saveState } = get();
+  if (!base) return false;
+  if (saveState !== 'saved') {
+    notify('Could not change the status: the story has changes that are not saved yet. Resolve them first, then try again.');
+    return false;
+  }
+  try {
+    const changed = await api().setStoryStatus({ id: base.id, status, baseRevision: base.revision, ...(overrideReason ? { overrideReason } : {}) });
+    if (openId === changed.id) {
+      set({ story: changed, base: changed, publishGate: null, revisions: null });
+      refreshDerived(true);
+    }
+    return true;
+  } catch (error) {
+    if (error instanceof PublishBlockedError) {
+      set({ publishGate: { blockers: error.blockers } });
+      return false;
+    }
+    if (error instanceof StorydeskError && error.code === 'conflict') {
+      await reloadOpenStory();
+    }
+    notify(describeError(error, 'change the status'));
+    return false;
+  }
+}
+
+export function cancelPublish(): void {
+  set({ publishGate: null });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The hero image.
+
+/** The back end's limit for one image. */
+export const MAX_HERO_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Stores the image file as the story's hero. The text fields of a hero being replaced are kept;
+ * a file that is not a PNG, JPEG, WebP or GIF, or is too large, is refused with a notice.
+ */
+export async function attachHeroFile(file: Blob & { name?: string }): Promise<void> {
+  const name = file.name ? `“${file.name}”` : 'The pasted image';
+  if (!(IMAGE_MEDIA_TYPES as readonly string[]).includes(file.type)) {
+    notify(`${name} cannot be the hero image: it is ${file.type ? `a ${file.type} file` : 'not an image'}, and the hero must be a PNG, JPEG, WebP or GIF image.`);
+    return;
+  }
+  if (file.size > MAX_HERO_BYTES) {
+    notify(`${name} cannot be the hero image: it is ${(file.size / 1024 / 1024).toFixed(1)} MB, and the limit is 32 MB.`);
+    return;
+  }
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const asset = await attempt('store the image', () => api().putAsset({ mediaType: file.type as ImageMediaType, data: base64FromBytes(bytes) }));
+  if (!asset) return;
+  heroBytes.set(asset.sha256, bytes);
+  editStory((story) => ({
+    ...story,
+    hero: story.hero ? { ...story.hero, asset } : { asset, alt: '', caption: '', credit: '', usageTerms: '' },
+  }));
+}
+
+export type HeroTextField = 'alt' | 'caption' | 'credit' | 'usageTerms';
+export type HeroLinkField = 'sourceUrl' | 'fullSizeUrl';
+
+export function editHero(field: HeroTextField | HeroLinkField, value: string): void {
+  editStory((story) => {
+    if (!story.hero) return story;
+    const hero: HeroImage = { ...story.hero };
+    if ((field === 'sourceUrl' || field === 'fullSizeUrl') && value.trim() === '') delete hero[field];
+    else hero[field] = value;
+    return { ...story, hero };
+  });
+}
+
+export function removeHero(): void {
+  editStory((story) => {
+    const next = { ...story };
+    delete next.hero;
+    return next;
+  });
+}
+
+export function heroImageUrl(asset: AssetRef): string | undefined {
+  const bytes = heroBytes.get(asset.sha256);
+  return bytes ? `data:${asset.mediaType};base64,${base64FromBytes(bytes)}` : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Revision history.
+
+export async function loadRevisions(): Promise<void> {
+  const id = openId;
+  if (id === null) return;
+  const revisions = await attempt('list the revisions', () => api().listRevisions({ storyId: id }));
+  if (revisions && openId === id) set({ revisions });
+}
+
+export async function viewRevision(revision: number): Promise<void> {
+  const id = openId;
+  if (id === null) return;
+  const shown = await attempt(`open revision ${revision}`, async () => {
+    const result = await api().getRevision({ storyId: id, revision });
+    await loadHeroBytes(result.story.hero?.asset);
+    return result;
+  });
+  if (shown && openId === id) set({ viewing: { ...shown, previewHtml: pageFor(shown.story) } });
+}
+
+export function closeRevision(): void {
+  set({ viewing: null });
+}
+
+/** Makes an earlier revision the newest one (history is never rewritten). */
+export async function restoreRevision(revision: number): Promise<boolean> {
+  await flushSave();
+  const { base, saveState } = get();
+  if (!base) return false;
+  if (saveState !== 'saved') {
+    notify('Could not restore the revision: the story has changes that are not saved yet. Resolve them first, then try again.');
+    return false;
+  }
+  const restored = await attempt(`restore revision ${revision}`, () => api().restoreRevision({ storyId: base.id, revision, baseRevision: base.revision }));
+  if (!restored || openId !== restored.id) return false;
+  await loadHeroBytes(restored.hero?.asset);
+  set({ story: restored, base: restored, viewing: null, revisions: null });
+  refreshDerived(true);
+  void loadRevisions();
+  return true;
 }

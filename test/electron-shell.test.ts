@@ -39,7 +39,8 @@ import {
   type IpcResult,
 } from '../electron/ipc';
 import { openLibraryService } from '../electron/library';
-import { buildMenuTemplate, shortcut, type MenuActions } from '../electron/menu';
+import { buildMenuTemplate, type MenuActions } from '../electron/menu';
+import { acceleratorFor, COMMAND_LABELS, COMMAND_SHORTCUTS, WINDOW_COMMANDS } from '../shared/commands';
 import type { StoryChange } from '../electron/preload-api';
 import {
   forgetLibrary,
@@ -442,7 +443,7 @@ describe('the API over IPC', () => {
     expect(channelFor('listStories')).toBe('storydesk:listStories');
     expect(EVENT_NAMES).toEqual(['menu-command', 'story-changed']);
     expect(eventChannelFor('story-changed')).toBe('storydesk:event:story-changed');
-    expect(MENU_COMMANDS).toEqual(['new-story', 'import', 'export', 'back-up-library', 'find-in-library', 'show-documentation']);
+    expect(MENU_COMMANDS).toEqual(WINDOW_COMMANDS);
   });
 
   it('registers one handler per method, answers trusted callers and refuses the rest', async () => {
@@ -658,10 +659,13 @@ describe('the menus', () => {
       const template = buildMenuTemplate({ platform, isDevelopment: false, recentLibraries: ['/data/desk.storydesk'], appName: 'Storydesk' }, menuActions);
       const file = submenu(template, 'File');
       expect(item(file, 'New Story').accelerator).toBe(`${modifier}+N`);
+      expect(item(file, 'Save Now').accelerator).toBe(`${modifier}+S`);
       expect(item(file, 'Open Library…').accelerator).toBe(`${modifier}+O`);
-      expect(item(file, 'Import…').accelerator).toBe(`${modifier}+I`);
-      expect(item(file, 'Export…').accelerator).toBe(`${modifier}+E`);
-      expect(item(file, 'Back Up Library').accelerator).toBeUndefined();
+      // Ctrl/⌘+I stays the text editor's italic.
+      expect(item(file, 'Import…').accelerator).toBe(`${modifier}+Shift+O`);
+      expect(item(file, 'Export…').accelerator).toBe(`${modifier}+Shift+E`);
+      expect(item(file, 'Revision History…').accelerator).toBe(`${modifier}+Shift+H`);
+      expect(item(file, 'Back Up Library').accelerator).toBe(`${modifier}+Shift+B`);
       const recent = item(file, 'Recent Libraries').submenu as MenuItemConstructorOptions[];
       expect(recent.map((entry) => entry.label ?? entry.type)).toEqual(['/data/desk.storydesk', 'separator', 'Clear Recent Libraries']);
 
@@ -670,12 +674,26 @@ describe('the menus', () => {
       expect(item(edit, 'Find in Library').accelerator).toBe(`${modifier}+F`);
 
       click(item(file, 'New Story'));
+      click(item(file, 'Save Now'));
       click(item(file, 'Import…'));
       click(item(file, 'Export…'));
       click(item(file, 'Back Up Library'));
       click(item(edit, 'Find in Library'));
+      click(item(file, 'Revision History…'));
+      click(item(submenu(template, 'help'), 'Keyboard Shortcuts'));
       click(item(submenu(template, 'help'), 'Storydesk Documentation'));
-      expect(menuActions.command.mock.calls.map(([name]) => name)).toEqual(['new-story', 'import', 'export', 'back-up-library', 'find-in-library', 'show-documentation']);
+      expect(menuActions.command.mock.calls.map(([name]) => name)).toEqual([
+        'new-story',
+        'save',
+        'import',
+        'export',
+        'back-up-library',
+        'find-in-library',
+        'show-history',
+        'show-shortcuts',
+        'show-documentation',
+      ]);
+      expect(item(submenu(template, 'help'), 'Keyboard Shortcuts').accelerator).toBe(`${modifier}+/`);
       click(item(file, 'Open Library…'));
       expect(menuActions.openLibrary).toHaveBeenCalledOnce();
       click(recent[0] as MenuItemConstructorOptions);
@@ -707,9 +725,15 @@ describe('the menus', () => {
     expect(roles(false)).toEqual(['togglefullscreen', 'resetZoom', 'zoomIn', 'zoomOut']);
   });
 
-  it('spells shortcuts the platform’s way', () => {
-    expect(shortcut('darwin', 'N')).toBe('Cmd+N');
-    expect(shortcut('win32', 'N')).toBe('Ctrl+N');
+  it('gives every window command with a shortcut a menu item, so each shortcut works in the app', () => {
+    const template = buildMenuTemplate({ platform: 'linux', isDevelopment: false, recentLibraries: [], appName: 'Storydesk' }, actions());
+    const items = template.flatMap((menu) => (Array.isArray(menu.submenu) ? menu.submenu : []));
+    for (const command of WINDOW_COMMANDS) {
+      const shortcut = COMMAND_SHORTCUTS[command];
+      const found = items.find((entry) => entry.label === COMMAND_LABELS[command] || (command === 'show-documentation' && entry.label === 'Storydesk Documentation'));
+      expect(found, command).toBeDefined();
+      expect(found?.accelerator, command).toBe(shortcut ? acceleratorFor(shortcut, false) : undefined);
+    }
   });
 });
 

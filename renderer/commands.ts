@@ -1,0 +1,96 @@
+/**
+ * The window commands (shared/commands.ts) carried out in the page: from the native menus in
+ * Electron (main sends `menu-command`), from their shortcuts in a browser tab, and from buttons.
+ * Also which dialog is open: one at a time, as native modal dialogs.
+ */
+import { create } from 'zustand';
+import { commandForKeyPress, type WindowCommand } from '../shared/commands';
+import { api } from './connection';
+import { showView, useLibrary } from './library-state';
+import { attempt, notify } from './notices';
+import { openStoryId, saveNow } from './story-state';
+
+export type DialogName = 'import' | 'export' | 'history' | 'shortcuts';
+
+export const useDialogs = create<{ open: DialogName | null }>(() => ({ open: null }));
+
+export function openDialog(name: DialogName): void {
+  useDialogs.setState({ open: name });
+}
+
+export function closeDialog(): void {
+  useDialogs.setState({ open: null });
+}
+
+/** Whether this page runs in the Electron app (its menus own the shortcuts there). */
+export const inElectron = (): boolean => window.storydesk !== undefined;
+
+export const isMac = (): boolean => /Mac|iPhone|iPad/.test(navigator.platform);
+
+function focusField(selector: string): void {
+  // After React has shown the field (a view switch may re-render the library first).
+  requestAnimationFrame(() => {
+    const field = document.querySelector<HTMLInputElement>(selector);
+    field?.focus();
+    field?.select();
+  });
+}
+
+function describeBytes(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export async function backUpLibrary(): Promise<void> {
+  const backup = await attempt('back up the library', () => api().backupLibrary({}));
+  if (!backup) return;
+  const removed = backup.removed.length > 0 ? ` ${backup.removed.length} older backup${backup.removed.length === 1 ? ' was' : 's were'} removed, as the retention policy says.` : '';
+  notify(`The library is backed up to ${backup.path} (${describeBytes(backup.byteLength)}).${removed}`, 'news');
+}
+
+export function runCommand(command: WindowCommand): void {
+  switch (command) {
+    case 'new-story':
+      if (useLibrary.getState().view !== 'active') showView('active');
+      focusField('input[aria-label="New story title"]');
+      return;
+    case 'save':
+      void saveNow();
+      return;
+    case 'import':
+      openDialog('import');
+      return;
+    case 'export':
+      openDialog('export');
+      return;
+    case 'back-up-library':
+      void backUpLibrary();
+      return;
+    case 'find-in-library':
+      focusField('#library-search');
+      return;
+    case 'show-history':
+      if (openStoryId() === null) notify('Open a story to see its revision history.', 'news');
+      else openDialog('history');
+      return;
+    case 'show-shortcuts':
+    case 'show-documentation':
+      openDialog('shortcuts');
+      return;
+  }
+}
+
+/**
+ * In a browser tab the page answers the shortcuts itself; in Electron the menus do, and the page
+ * leaves the keys alone so no command runs twice.
+ */
+export function listenForShortcuts(): () => void {
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (inElectron() || event.repeat) return;
+    const command = commandForKeyPress(event, { isMac: isMac(), inBrowser: true });
+    if (!command) return;
+    event.preventDefault();
+    runCommand(command);
+  };
+  document.addEventListener('keydown', onKeyDown);
+  return () => document.removeEventListener('keydown', onKeyDown);
+}

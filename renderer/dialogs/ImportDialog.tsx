@@ -1,0 +1,165 @@
+/**
+ * Import: story and library bundles (.storybundle) and pages copied as text. Each file is
+ * checked in full by the back end before anything is written, so a refused file changes nothing
+ * and the others still go in. Progress shows file by file; at the end each file says what became
+ * of it, and imported stories can be opened from here.
+ */
+import { useId, useState } from 'react';
+import { IMPORT_CONFLICT_CHOICES, type ImportResult } from '../../shared/api';
+import { api } from '../connection';
+import { selectStory } from '../library-state';
+import { describeError } from '../notices';
+import { Dialog } from './Dialog';
+
+type ConflictChoice = (typeof IMPORT_CONFLICT_CHOICES)[number];
+
+const CONFLICT_LABELS: Record<ConflictChoice, string> = {
+  copy: 'Keep both: import it as a copy',
+  replace: 'Replace the library’s version (its history is kept)',
+  skip: 'Skip it',
+};
+
+interface FileOutcome {
+  name: string;
+  /** What was imported or skipped, or why the file was refused. */
+  result?: ImportResult;
+  notes?: string[];
+  error?: string;
+}
+
+/** A zip file (a bundle) starts with "PK\x03\x04"; anything else is read as text. */
+function isZip(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+}
+
+function base64FromBytes(bytes: Uint8Array): string {
+  let text = '';
+  for (let index = 0; index < bytes.length; index += 0x8000) text += String.fromCharCode(...bytes.subarray(index, index + 0x8000));
+  return btoa(text);
+}
+
+async function importFile(file: File, onConflict: ConflictChoice): Promise<FileOutcome> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  try {
+    if (isZip(bytes)) return { name: file.name, result: await api().importBundle({ data: base64FromBytes(bytes), onConflict }) };
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      return { name: file.name, error: 'It is neither a Storydesk bundle nor UTF-8 text, so nothing was imported from it.' };
+    }
+    if (text.trim() === '') return { name: file.name, error: 'The file is empty.' };
+    const { story, notes } = await api().importText({ text });
+    return { name: file.name, result: { imported: [{ id: story.id, title: story.title, as: 'new' }], skipped: [] }, notes };
+  } catch (error) {
+    return { name: file.name, error: describeError(error, 'import it') };
+  }
+}
+
+const AS_WORDS = { new: 'new', copy: 'as a copy', replaced: 'replacing the library’s version' } as const;
+
+export function ImportDialog({ onClose }: { onClose: () => void }) {
+  const [files, setFiles] = useState<File[]>([]);
+  const [onConflict, setOnConflict] = useState<ConflictChoice>('copy');
+  const [progress, setProgress] = useState<{ done: number; current: string } | null>(null);
+  const [outcomes, setOutcomes] = useState<FileOutcome[] | null>(null);
+  const filesId = useId();
+  const conflictId = useId();
+
+  const run = async () => {
+    const results: FileOutcome[] = [];
+    for (const [index, file] of files.entries()) {
+      setProgress({ done: index, current: file.name });
+      results.push(await importFile(file, onConflict));
+    }
+    setProgress(null);
+    setOutcomes(results);
+  };
+
+  if (outcomes) {
+    const failed = outcomes.filter((outcome) => outcome.error).length;
+    return (
+      <Dialog title="Import finished" onClose={onClose} className="import-dialog">
+        <p role="status">
+          {outcomes.length - failed} of {outcomes.length} file{outcomes.length === 1 ? '' : 's'} imported{failed > 0 ? `; ${failed} refused, with nothing written from ${failed === 1 ? 'it' : 'them'}` : ''}.
+        </p>
+        <ul className="import-outcomes">
+          {outcomes.map((outcome, index) => (
+            <li key={index} className={outcome.error ? 'refused' : undefined}>
+              <strong>{outcome.name}</strong>
+              {outcome.error ? <p className="field-problem">{outcome.error}</p> : null}
+              {outcome.result?.imported.map((story) => (
+                <p key={story.id}>
+                  Imported “{story.title || 'Untitled story'}” {AS_WORDS[story.as]}.{' '}
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => {
+                      onClose();
+                      selectStory(story.id);
+                    }}
+                  >
+                    Open it
+                  </button>
+                </p>
+              ))}
+              {outcome.result?.skipped.map((story) => (
+                <p key={story.id}>
+                  Skipped “{story.title || 'Untitled story'}”: {story.reason}
+                </p>
+              ))}
+              {outcome.notes && outcome.notes.length > 0 ? (
+                <ul className="notes">
+                  {outcome.notes.map((note, noteIndex) => (
+                    <li key={noteIndex}>{note}</li>
+                  ))}
+                </ul>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+        <div className="dialog-actions">
+          <button type="button" onClick={onClose}>
+            Done
+          </button>
+        </div>
+      </Dialog>
+    );
+  }
+
+  return (
+    <Dialog title="Import" onClose={progress ? () => undefined : onClose} className="import-dialog">
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (files.length > 0 && !progress) void run();
+        }}
+      >
+        <p>Storydesk bundles (.storybundle) and story pages copied as text (.txt). Each file is checked in full before anything from it is written.</p>
+        <label htmlFor={filesId}>Files to import</label>
+        <input id={filesId} type="file" multiple accept=".storybundle,.zip,.txt,.text,.md" disabled={progress !== null} onChange={(event) => setFiles([...(event.target.files ?? [])])} />
+        <label htmlFor={conflictId}>When a story from a bundle is already in the library</label>
+        <select id={conflictId} value={onConflict} disabled={progress !== null} onChange={(event) => setOnConflict(event.target.value as ConflictChoice)}>
+          {IMPORT_CONFLICT_CHOICES.map((choice) => (
+            <option key={choice} value={choice}>
+              {CONFLICT_LABELS[choice]}
+            </option>
+          ))}
+        </select>
+        {progress ? (
+          <p className="progress-line" role="status">
+            <progress aria-label="Importing" max={files.length} value={progress.done} /> Importing file {progress.done + 1} of {files.length}: {progress.current}
+          </p>
+        ) : null}
+        <div className="dialog-actions">
+          <button type="button" onClick={onClose} disabled={progress !== null}>
+            Cancel
+          </button>
+          <button type="submit" disabled={files.length === 0 || progress !== null}>
+            Import {files.length > 1 ? `${files.length} files` : ''}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
