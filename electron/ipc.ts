@@ -24,6 +24,7 @@ import type { MenuCommand, StoryChange, StorydeskEventName } from './preload-api
  */
 const API_METHOD_NAMES: Record<ApiMethod, true> = {
   listStories: true,
+  listFeeds: true,
   searchStories: true,
   createStory: true,
   getStory: true,

@@ -107,6 +107,8 @@ export function createService(store: LibraryStore, options: ServiceOptions = {})
   const implementation: Implementation = {
     listStories: (request) => store.listStories(request),
 
+    listFeeds: (request) => store.listFeeds(request.in),
+
     searchStories: (request) => store.searchStories(request.query, { limit: request.limit, in: request.in }),
 
     createStory: (request) => {

@@ -29,6 +29,14 @@ export const ListStoriesRequestSchema = z.strictObject({
   status: StoryStatusSchema.optional(),
   feed: z.string().optional(),
   sort: z.enum(STORY_SORTS).optional(),
+  /** At most this many stories (one page); every story when absent. */
+  limit: z.int().min(1).optional(),
+  /**
+   * Keyset paging: the page starts after the story with this sort key and id, the last of the
+   * previous page. `key` is the field the sort orders by: `updatedAt` for the `updated-` sorts,
+   * `createdAt` for `created-desc`, `title` for `title-asc`.
+   */
+  after: z.strictObject({ key: z.string(), id: IdSchema }).optional(),
 });
 export type ListStoriesRequest = z.infer<typeof ListStoriesRequestSchema>;
 
@@ -96,6 +104,11 @@ export const api = {
   listStories: {
     request: ListStoriesRequestSchema,
     response: z.array(StorySummarySchema),
+  },
+  /** The feeds of the stories in the library or in the trash (the feed filter's choices), sorted. */
+  listFeeds: {
+    request: z.strictObject({ in: z.enum(['active', 'trash']).optional() }),
+    response: z.array(z.string()),
   },
   searchStories: {
     request: z.strictObject({

@@ -40,6 +40,15 @@ export interface ListFilter {
   status?: StoryStatus;
   feed?: string;
   sort?: 'updated-desc' | 'updated-asc' | 'created-desc' | 'title-asc';
+  /** At most this many stories (a page); all of them when absent. */
+  limit?: number;
+  /**
+   * Keyset paging: start after the story with this sort key and id (the last of the previous
+   * page). `key` is what the sort orders by: `updatedAt`, `createdAt` or `title`. A key rather
+   * than an id alone, so that a page still starts in the right place when that story has
+   * changed or gone since.
+   */
+  after?: { key: string; id: string };
 }
 
 /** One story of an import (`importStories`). */
@@ -92,6 +101,14 @@ const SORT_CLAUSES: Record<NonNullable<ListFilter['sort']>, string> = {
   'updated-asc': 'updated_at ASC, id',
   'created-desc': 'created_at DESC, id',
   'title-asc': 'title COLLATE NOCASE ASC, id',
+};
+
+/** Where each sort's next page starts: after the previous page's last (key, id), in SORT_CLAUSES order. */
+const AFTER_CLAUSES: Record<NonNullable<ListFilter['sort']>, string> = {
+  'updated-desc': '(updated_at < @afterKey OR (updated_at = @afterKey AND id > @afterId))',
+  'updated-asc': '(updated_at > @afterKey OR (updated_at = @afterKey AND id > @afterId))',
+  'created-desc': '(created_at < @afterKey OR (created_at = @afterKey AND id > @afterId))',
+  'title-asc': '(title COLLATE NOCASE > @afterKey OR (title COLLATE NOCASE = @afterKey AND id > @afterId))',
 };
 
 /** A summary row as an array, in SUMMARY_COLUMNS order. */
@@ -364,19 +381,36 @@ export class LibraryStore {
   // Stories
 
   listStories(filter: ListFilter = {}): StorySummary[] {
+    const sort = filter.sort ?? 'updated-desc';
     const conditions = [filter.in === 'trash' ? 'trashed_at IS NOT NULL' : 'trashed_at IS NULL'];
-    const parameters: unknown[] = [];
+    const parameters: Record<string, unknown> = {};
     if (filter.status) {
-      conditions.push('status = ?');
-      parameters.push(filter.status);
+      conditions.push('status = @status');
+      parameters.status = filter.status;
     }
     if (filter.feed !== undefined) {
-      conditions.push('feed = ?');
-      parameters.push(filter.feed);
+      conditions.push('feed = @feed');
+      parameters.feed = filter.feed;
     }
-    const order = SORT_CLAUSES[filter.sort ?? 'updated-desc'];
-    const sql = `SELECT ${SUMMARY_COLUMNS} FROM stories WHERE ${conditions.join(' AND ')} ORDER BY ${order}`;
-    return this.read(() => (this.db.prepare(sql).raw(true).all(...parameters) as RawSummaryRow[]).map(summaryFromRawRow));
+    if (filter.after) {
+      conditions.push(AFTER_CLAUSES[sort]);
+      parameters.afterKey = filter.after.key;
+      parameters.afterId = filter.after.id;
+    }
+    let sql = `SELECT ${SUMMARY_COLUMNS} FROM stories WHERE ${conditions.join(' AND ')} ORDER BY ${SORT_CLAUSES[sort]}`;
+    if (filter.limit !== undefined) {
+      sql += ' LIMIT @limit';
+      parameters.limit = filter.limit;
+    }
+    return this.read(() => (this.db.prepare(sql).raw(true).all(parameters) as RawSummaryRow[]).map(summaryFromRawRow));
+  }
+
+  /** The feeds of the stories in the library (`active`) or in the trash, without the empty feed: the feed filter's choices. */
+  listFeeds(where: 'active' | 'trash' = 'active'): string[] {
+    const condition = where === 'trash' ? 'trashed_at IS NOT NULL' : 'trashed_at IS NULL';
+    const sql = `SELECT DISTINCT feed FROM stories WHERE ${condition} AND feed <> ''`;
+    // Sorted as the UI sorts text (localeCompare), not by SQLite's byte order.
+    return this.read(() => this.db.prepare(sql).pluck().all() as string[]).sort((a, b) => a.localeCompare(b));
   }
 
   getSummary(id: string): StorySummary {
