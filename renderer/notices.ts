@@ -32,8 +32,16 @@ export function describeError(error: unknown, doing: string): string {
   return `Could not ${doing}: ${String(error)}`;
 }
 
+/** Shows a message; one already on screen is not shown twice (a dropped connection fails many calls). */
 export function notify(message: string, tone: Notice['tone'] = 'error'): void {
-  useNotices.setState((state) => ({ notices: [...state.notices, { id: nextNoticeId++, message, tone }] }));
+  useNotices.setState((state) =>
+    state.notices.some((notice) => notice.message === message) ? state : { notices: [...state.notices, { id: nextNoticeId++, message, tone }] },
+  );
+}
+
+/** `text` as a sentence: with a full stop unless it ends in one already (or in ? or !). */
+export function asSentence(text: string): string {
+  return /[.?!…]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`;
 }
 
 export function dismissNotice(id: number): void {

@@ -21,7 +21,7 @@ import { IMAGE_MEDIA_TYPES, StorySchema, type AssetRef, type HeroImage, type Ima
 import { renderStoryPage } from '../shared/page-html';
 import { describeStoryChanges } from '../shared/story-changes';
 import { api } from './connection';
-import { attempt, describeError, notify } from './notices';
+import { asSentence, attempt, describeError, notify } from './notices';
 
 /** How long typing must pause before the draft is saved. */
 export const AUTOSAVE_DELAY_MS = 700;
@@ -345,7 +345,7 @@ export async function saveNow(): Promise<void> {
       }
       const delay = RETRY_DELAYS_MS[Math.min(retries, RETRY_DELAYS_MS.length - 1)] ?? 30_000;
       retries++;
-      set({ saveState: 'failed', saveError: `${describeError(error, 'save')}. Your text is kept; trying again in ${Math.round(delay / 1000)} s.` });
+      set({ saveState: 'failed', saveError: `${asSentence(describeError(error, 'save'))} Your text is kept; trying again in ${Math.round(delay / 1000)} s.` });
       clearTimeout(retryTimer);
       retryTimer = setTimeout(() => void saveNow(), delay);
     }

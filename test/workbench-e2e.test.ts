@@ -1,0 +1,364 @@
+// The workbench as an editor meets it in browser mode: the built UI (dist/renderer) served by the
+// real server, each test over its own fresh library, driven in headless Chromium through the page
+// objects in e2e/workbench.ts. Each test checks what the editor sees and what the library then
+// holds; afterwards no console error and no Content-Security-Policy violation may have happened.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser } from '@playwright/test';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { readBundle } from '../shared/bundle';
+import { sha256Hex } from '../electron/bundles';
+import { SAMPLE_HERO_FILE } from '../electron/sample';
+import { launchChromium } from './helpers/browser';
+import { sampleStory } from './helpers/library';
+import { PROJECT_ROOT, STATIC_ROOT, startWorkbench, type Workbench, type WorkbenchPage } from './e2e/workbench';
+
+const SAMPLE = sampleStory();
+const SAMPLE_ID = SAMPLE.id;
+const HERO_FILE = path.join(PROJECT_ROOT, SAMPLE_HERO_FILE);
+
+let browser: Browser;
+let workbench: Workbench | undefined;
+const pages: WorkbenchPage[] = [];
+
+beforeAll(async () => {
+  // `npm test` builds before it runs vitest; a bare `vitest run` may find no UI yet.
+  if (!fs.existsSync(path.join(STATIC_ROOT, 'index.html'))) execFileSync(process.execPath, ['scripts/build.js'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
+  browser = await launchChromium();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** A fresh library and server for this test, and a first tab on it. */
+async function open(): Promise<WorkbenchPage> {
+  workbench = await startWorkbench(browser);
+  return another();
+}
+
+/** One more tab on the same library. */
+async function another(): Promise<WorkbenchPage> {
+  if (!workbench) throw new Error('open() first');
+  const page = await workbench.openPage();
+  pages.push(page);
+  return page;
+}
+
+afterEach(async () => {
+  try {
+    for (const page of pages) {
+      expect(await page.cspViolations()).toEqual([]);
+      expect(page.problems).toEqual([]);
+    }
+  } finally {
+    pages.length = 0;
+    await workbench?.close();
+    workbench = undefined;
+  }
+});
+
+function library(): Workbench {
+  if (!workbench) throw new Error('open() first');
+  return workbench;
+}
+
+describe('the workbench in browser mode', () => {
+  it('opens on the library with the sample story, and takes the token out of the address bar', async () => {
+    const tab = await open();
+    await tab.library.row(SAMPLE.title).waitFor();
+    expect(tab.page.url()).not.toContain('token');
+    await expect.poll(() => tab.library.row(SAMPLE.title).locator('.story-meta').textContent()).toContain('6 sources');
+
+    await tab.library.open(SAMPLE.title);
+    const coverage = tab.story.coverage();
+    expect(await coverage.locator('dt', { hasText: 'Sentences cited' }).locator('xpath=following-sibling::dd[1]').textContent()).toBe('15/15');
+    expect(await coverage.locator('.counts').textContent()).toContain('18 blockers');
+    await expect.poll(() => tab.story.preview().locator('h1').first().textContent(), { timeout: 10_000 }).toBe(SAMPLE.title);
+    expect(await tab.page.locator('iframe[title="Page preview"]').getAttribute('sandbox')).toBe('');
+    expect(await tab.notices().count()).toBe(0);
+  });
+
+  it('opens a story from the keyboard: arrows move through the list, Enter opens', async () => {
+    const tab = await open();
+    await tab.library.createStory('Port strike called off', 'Business');
+    await tab.library.list.locator('button.story-open').first().focus();
+    const sample = tab.library.row(SAMPLE.title).locator('button.story-open');
+    const hasFocus = () => sample.evaluate((element) => element === (element.ownerDocument as { activeElement: unknown }).activeElement);
+    for (let step = 0; step < 5 && !(await hasFocus()); step++) await tab.press('ArrowDown');
+    expect(await hasFocus()).toBe(true);
+    await tab.press('Enter');
+    await tab.story.heading().filter({ hasText: SAMPLE.title }).waitFor();
+  });
+
+  it('creates a story, edits its header, and finds it by search', async () => {
+    const tab = await open();
+    await tab.library.createStory('Budget talks resume', 'Economy');
+    await tab.story.heading().filter({ hasText: 'Budget talks resume' }).waitFor();
+
+    await tab.story.setField('Title', 'Budget talks resume in Brussels');
+    await tab.story.setField('Dek', 'Finance ministers return to the table after a week of silence.');
+    await tab.story.setField('Feed', 'Europe');
+    // A slug that breaks the rule is shown as a problem and not saved; the text stays as typed.
+    await tab.story.setField('Slug', 'Budget Talks!');
+    await tab.story.problemOf('Slug').waitFor();
+    expect(await tab.story.problemOf('Slug').textContent()).toContain('lowercase letters and digits joined by single hyphens');
+    expect(await tab.story.saveState().textContent()).toContain('Not saved: a field needs fixing');
+    expect(await tab.story.field('Slug').inputValue()).toBe('Budget Talks!');
+    await tab.story.pane.getByRole('button', { name: 'From title' }).click();
+    expect(await tab.story.field('Slug').inputValue()).toBe('budget-talks-resume-in-brussels');
+    await tab.story.waitUntilSaved();
+    await tab.story.heading().filter({ hasText: 'Budget talks resume in Brussels' }).waitFor();
+    await expect.poll(() => tab.story.preview().locator('h1').first().textContent()).toBe('Budget talks resume in Brussels');
+
+    const [summary] = (await library().service.listStories({})).filter((story) => story.title.startsWith('Budget'));
+    const stored = await library().service.getStory({ id: summary?.id ?? '' });
+    expect(stored).toMatchObject({
+      title: 'Budget talks resume in Brussels',
+      dek: 'Finance ministers return to the table after a week of silence.',
+      feed: 'Europe',
+      slug: 'budget-talks-resume-in-brussels',
+    });
+
+    // After a reload the story is as it was left.
+    await tab.page.reload();
+    await tab.library.open('Budget talks resume in Brussels');
+    expect(await tab.story.field('Dek').inputValue()).toBe('Finance ministers return to the table after a week of silence.');
+
+    await tab.library.search('silence');
+    const hit = tab.library.row('Budget talks resume in Brussels');
+    await hit.locator('mark', { hasText: 'silence' }).waitFor();
+    await tab.library.search('');
+  });
+
+  it('moves a story to the trash, finds it there, and restores it', async () => {
+    const tab = await open();
+    await tab.library.createStory('Harbour strike ends', 'Business');
+    await tab.story.pane.getByRole('button', { name: 'Move to trash' }).click();
+    await tab.library.row('Harbour strike ends').waitFor({ state: 'detached' });
+
+    await tab.library.showTrash();
+    const trashed = tab.library.row('Harbour strike ends');
+    await trashed.waitFor();
+    await trashed.getByRole('button', { name: 'Restore' }).click();
+    await trashed.waitFor({ state: 'detached' });
+    await tab.library.showStories();
+    await tab.library.row('Harbour strike ends').waitFor();
+  });
+
+  it('attaches a hero image chosen with the file chooser, with its credit, and shows it in the preview', async () => {
+    const tab = await open();
+    await tab.library.createStory('Floods in the valley', 'Weather');
+    await tab.story.chooseHeroFile(HERO_FILE);
+    await tab.story.heroImage().waitFor();
+    await tab.story.setField('Alt text', 'Rescue boats on a flooded street');
+    await tab.story.setField('Credit', 'Yonhap');
+    await tab.story.setField('Usage terms', 'PHOTO NOT FOR SALE');
+    await tab.story.setField('Source link', 'not a link');
+    await tab.story.problemOf('Source link').waitFor();
+    await tab.story.setField('Source link', 'https://example.com/photo');
+    await tab.story.waitUntilSaved();
+
+    expect(await tab.story.heroImage().getAttribute('alt')).toBe('Rescue boats on a flooded street');
+    await expect.poll(() => tab.story.preview().locator('figure.hero img').count()).toBe(1);
+    expect(await tab.story.preview().locator('figure.hero').textContent()).toContain('Image: Yonhap (PHOTO NOT FOR SALE)');
+    const summary = (await library().service.listStories({})).find((story) => story.title === 'Floods in the valley');
+    const stored = await library().service.getStory({ id: summary?.id ?? '' });
+    expect(stored.hero).toMatchObject({ alt: 'Rescue boats on a flooded street', credit: 'Yonhap', usageTerms: 'PHOTO NOT FOR SALE', sourceUrl: 'https://example.com/photo' });
+    expect(stored.hero?.asset.mediaType).toBe('image/png');
+
+    // A file that is not an image is refused with a message, and the hero stays.
+    const chooser = tab.page.waitForEvent('filechooser');
+    await tab.story.pane.getByRole('button', { name: 'Replace image…' }).click();
+    await (await chooser).setFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image') });
+    await tab.notices().filter({ hasText: '“notes.txt” cannot be the hero image' }).waitFor();
+    expect(await tab.story.heroImage().count()).toBe(1);
+  });
+
+  it('restores an earlier revision from the history, as a new revision', async () => {
+    const tab = await open();
+    await tab.library.createStory('Rail fares rise', 'Transport');
+    await tab.story.setField('Title', 'Rail fares rise by 5%');
+    await tab.story.waitUntilSaved();
+    await tab.story.setField('Title', 'Rail fares rise by 5% in March');
+    await tab.story.waitUntilSaved();
+
+    const history = await tab.openHistory();
+    expect(await history.revisions.locator('li').count()).toBe(3);
+    const shown = await history.view(1);
+    expect(await shown.locator('.revision-details').textContent()).toContain('Rail fares rise');
+    await expect.poll(() => shown.frameLocator('iframe').locator('h1').first().textContent()).toBe('Rail fares rise');
+    await shown.getByRole('button', { name: 'Restore revision 1' }).click();
+    await shown.waitFor({ state: 'detached' });
+
+    expect(await tab.story.field('Title').inputValue()).toBe('Rail fares rise');
+    const again = await tab.openHistory();
+    expect((await again.summaries())[0]).toContain('Restored revision 1');
+    expect(await again.revisions.locator('li').count()).toBe(4);
+  });
+
+  /**
+   * Two editors typing at once: the first tab's connection drops while its editor types, the
+   * second tab saves meanwhile, and when the first is back its save is based on a stale revision.
+   */
+  async function conflictingEdits(first: WorkbenchPage, second: WorkbenchPage, edits: { first: [string, string]; second: [string, string] }): Promise<void> {
+    await first.library.open(SAMPLE.title);
+    await second.library.open(SAMPLE.title);
+    await first.page.context().setOffline(true);
+    await first.story.setField(...edits.first);
+    await first.story.saveState().filter({ hasText: 'Not saved yet' }).waitFor();
+    await second.story.setField(...edits.second);
+    await second.story.waitUntilSaved();
+    await first.page.context().setOffline(false);
+    // Back online: the editor need not wait for the next retry.
+    const tryAgain = first.story.pane.getByRole('button', { name: 'Try again now' });
+    await first.story.conflictBanner().or(tryAgain).first().waitFor();
+    if (await tryAgain.isVisible()) await tryAgain.click();
+    await first.story.conflictBanner().waitFor();
+  }
+
+  it('shows a conflict when two tabs edit one story, and keeps the editor’s version as a copy', async () => {
+    const first = await open();
+    const second = await another();
+    await conflictingEdits(first, second, { first: ['Dek', 'A dek written in the first tab.'], second: ['Title', 'Seoul and Warsaw widen their security talks'] });
+    const banner = first.story.conflictBanner();
+    expect(await banner.textContent()).toContain(`Title: «${SAMPLE.title.slice(0, 59)}…» → «Seoul and Warsaw widen their security talks»`);
+    expect(await first.story.saveState().textContent()).toContain('Not saved: changed elsewhere');
+    expect(await first.story.field('Dek').inputValue()).toBe('A dek written in the first tab.');
+    expect(await first.accessibilityProblems()).toEqual([]);
+
+    await banner.getByRole('button', { name: 'Keep mine as a copy' }).click();
+    await first.story.heading().filter({ hasText: `${SAMPLE.title} (copy)` }).waitFor();
+    expect(await first.story.field('Dek').inputValue()).toBe('A dek written in the first tab.');
+    // Nothing was overwritten: the sample keeps the second tab's title, and no dek.
+    const sample = await library().service.getStory({ id: SAMPLE_ID });
+    expect(sample.title).toBe('Seoul and Warsaw widen their security talks');
+    expect(sample.dek).toBeUndefined();
+  });
+
+  it('lets the editor reload the other version after a conflict', async () => {
+    const first = await open();
+    const second = await another();
+    await conflictingEdits(first, second, { first: ['Feed', 'Europe'], second: ['Feed', 'Asia-Pacific'] });
+    expect(await first.story.conflictBanner().textContent()).toContain('Feed: «Top Headlines» → «Asia-Pacific»');
+    await first.story.conflictBanner().getByRole('button', { name: /^Reload their version/ }).click();
+    await first.story.conflictBanner().waitFor({ state: 'detached' });
+    expect(await first.story.field('Feed').inputValue()).toBe('Asia-Pacific');
+    expect((await library().service.getStory({ id: SAMPLE_ID })).feed).toBe('Asia-Pacific');
+    await first.story.waitUntilSaved();
+  });
+
+  it('keeps typing that could not be saved, retries, and offers it back after a reload', async () => {
+    const tab = await open();
+    await tab.library.open(SAMPLE.title);
+    library().failSaves.on = true;
+    await tab.story.setField('Dek', 'Typed while the disk was full.');
+    await tab.story.saveState().filter({ hasText: 'Not saved yet' }).waitFor();
+    expect(await tab.story.saveState().textContent()).toContain('the disk is full (simulated)');
+    expect(await tab.story.field('Dek').inputValue()).toBe('Typed while the disk was full.');
+
+    // The page goes away before the save succeeds: the draft is kept in the browser.
+    await tab.page.reload();
+    await tab.library.open(SAMPLE.title);
+    const kept = tab.story.pane.getByRole('region', { name: 'Unsaved changes from earlier' });
+    await kept.waitFor();
+    library().failSaves.on = false;
+    await kept.getByRole('button', { name: 'Restore my changes' }).click();
+    await tab.story.waitUntilSaved();
+    expect((await library().service.getStory({ id: SAMPLE_ID })).dek).toBe('Typed while the disk was full.');
+  });
+
+  it('asks for a reason to publish a story with blockers, and keeps it in the history', async () => {
+    const tab = await open();
+    await tab.library.open(SAMPLE.title);
+    await tab.story.chooseStatus('Published');
+    const gate = tab.dialog('This story has blockers');
+    await gate.waitFor();
+    expect(await gate.locator('.blockers li').count()).toBe(18);
+    expect(await tab.accessibilityProblems()).toEqual([]);
+    const publish = gate.getByRole('button', { name: 'Publish anyway' });
+    expect(await publish.isDisabled()).toBe(true);
+    await gate.getByLabel('Reason for publishing anyway').fill('Sources confirmed by phone; links follow.');
+    await publish.click();
+    await gate.waitFor({ state: 'detached' });
+    await tab.story.pane.locator('.story-meta .badge', { hasText: 'Published' }).waitFor();
+    expect((await library().service.getStory({ id: SAMPLE_ID })).status).toBe('published');
+    const history = await tab.openHistory();
+    expect((await history.summaries())[0]).toContain('Override: “Sources confirmed by phone; links follow.”');
+  });
+
+  it('exports a story bundle through the dialog, and imports it back as a copy', async () => {
+    const tab = await open();
+    await tab.library.open(SAMPLE.title);
+    await tab.press('Control+Shift+E');
+    const exporting = await tab.exportDialog();
+    await exporting.choose(/^Story bundle/);
+    const { download, bytes } = await exporting.export();
+    expect(download.suggestedFilename()).toMatch(/\.storybundle$/);
+    const bundle = readBundle(new Uint8Array(bytes), { sha256: sha256Hex });
+    expect(bundle.kind).toBe('story');
+    expect(bundle.stories[0]?.title).toBe(SAMPLE.title);
+    await tab.dialog('Exported').getByRole('button', { name: 'Done' }).click();
+
+    const importing = await tab.openImportDialog();
+    const finished = await importing.importFiles([{ name: download.suggestedFilename(), mimeType: 'application/zip', buffer: bytes }], 'Keep both: import it as a copy');
+    expect(await finished.textContent()).toContain('1 of 1 file imported');
+    expect(await finished.textContent()).toContain('as a copy');
+    await finished.getByRole('button', { name: 'Open it' }).click();
+    expect((await library().service.listStories({})).length).toBe(2);
+  });
+
+  it('reports a damaged file in the import dialog and imports the rest', async () => {
+    const tab = await open();
+    const importing = await tab.openImportDialog();
+    const seed = fs.readFileSync(path.join(PROJECT_ROOT, 'test/fixtures/seed-story.txt'));
+    const finished = await importing.importFiles([
+      { name: 'broken.storybundle', mimeType: 'application/zip', buffer: Buffer.from('PK\x03\x04 this is not a zip archive') },
+      { name: 'seed-story.txt', mimeType: 'text/plain', buffer: seed },
+    ]);
+    expect(await finished.locator('[role="status"]').textContent()).toBe('1 of 2 files imported; 1 refused, with nothing written from it.');
+    expect(await finished.locator('li.refused').textContent()).toContain('broken.storybundle');
+    expect((await library().service.listStories({})).length).toBe(2);
+  });
+
+  it('answers the menus’ shortcuts in the page', async () => {
+    const tab = await open();
+    await tab.press('Control+f');
+    expect(await tab.library.searchBox().evaluate((element) => element === (element.ownerDocument as { activeElement: unknown }).activeElement)).toBe(true);
+    await tab.press('Control+Alt+n');
+    await expect.poll(() => tab.page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(name: string): string | null } } }).document.activeElement.getAttribute('aria-label'))).toBe('New story title');
+    await tab.press('Control+/');
+    const help = tab.dialog('Keyboard shortcuts');
+    await help.waitFor();
+    expect(await help.textContent()).toContain('Ctrl+Shift+O');
+    await tab.press('Escape');
+    await help.waitFor({ state: 'detached' });
+    await tab.press('Control+Shift+B');
+    await tab.page.getByRole('status').filter({ hasText: 'The library is backed up to' }).waitFor();
+  });
+
+  it('has no serious or critical accessibility violations in any view, light or dark', { timeout: 120_000 }, async () => {
+    const tab = await open();
+    expect(await tab.accessibilityProblems()).toEqual([]);
+    await tab.library.open(SAMPLE.title);
+    expect(await tab.accessibilityProblems()).toEqual([]);
+    const history = await tab.openHistory();
+    expect(await tab.accessibilityProblems()).toEqual([]);
+    await history.view(1);
+    expect(await tab.accessibilityProblems()).toEqual([]);
+    await tab.press('Escape');
+    await tab.openExportDialog();
+    expect(await tab.accessibilityProblems()).toEqual([]);
+    await tab.press('Escape');
+    await tab.openImportDialog();
+    expect(await tab.accessibilityProblems()).toEqual([]);
+    await tab.press('Escape');
+    await tab.press('Control+/');
+    await tab.dialog('Keyboard shortcuts').waitFor();
+    expect(await tab.accessibilityProblems()).toEqual([]);
+    await tab.press('Escape');
+    await tab.library.showTrash();
+    expect(await tab.accessibilityProblems()).toEqual([]);
+  });
+});
