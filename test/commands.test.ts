@@ -1,5 +1,6 @@
 // The window commands' shortcuts as the page hears them: the platform's modifier, the physical
 // key, and the browser's own keys left alone in a browser tab.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { acceleratorFor, COMMAND_SHORTCUTS, commandForKeyPress, shortcutLabel, WINDOW_COMMANDS, type KeyPress } from '../shared/commands';
 
@@ -41,5 +42,16 @@ describe('window command shortcuts', () => {
     expect(new Set(spelled).size).toBe(spelled.length);
     expect(shortcutLabel({ key: 'O', shift: true }, true)).toBe('⌘⇧O');
     expect(shortcutLabel({ key: 'O', shift: true }, false)).toBe('Ctrl+Shift+O');
+  });
+});
+
+describe('the README’s shortcut table', () => {
+  it('names every shortcut the workbench answers', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const table = readme.slice(readme.indexOf('### Keyboard shortcuts'), readme.indexOf('\n## ', readme.indexOf('### Keyboard shortcuts')));
+    for (const command of WINDOW_COMMANDS) {
+      const shortcut = COMMAND_SHORTCUTS[command];
+      if (shortcut) expect(table, command).toContain(`| ${acceleratorFor(shortcut, false)}`);
+    }
   });
 });
