@@ -5,6 +5,7 @@
  */
 import { useEffect } from 'react';
 import { COMMAND_SHORTCUTS } from '../shared/commands';
+import { storyOfThisWindow } from './api';
 import { backUpLibrary, inElectron, isMac, listenForShortcuts, openDialog } from './commands';
 import { Dialogs } from './dialogs/Dialogs';
 import { Library } from './Library';
@@ -66,6 +67,17 @@ function CommandBar() {
 export function App() {
   useEffect(() => listenForShortcuts(), []);
   useSaveBeforeLeaving();
+  if (storyOfThisWindow() !== null) {
+    // A story's own window: the story alone, without the library.
+    return (
+      <div className="workbench story-window">
+        <CommandBar />
+        <Notices />
+        <StoryPane />
+        <Dialogs />
+      </div>
+    );
+  }
   return (
     <div className="workbench">
       <CommandBar />

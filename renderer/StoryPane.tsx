@@ -4,11 +4,12 @@
  * Edits save themselves after a pause; the indicator at the top says where the saving stands, and
  * banners appear for a conflict with another window or tab and for a draft kept from earlier.
  */
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { SEVERITIES, type CoverageReport, type Severity } from '../shared/coverage-schema';
 import { STORY_STATUSES, type StoryStatus } from '../shared/model';
 import { slugFromTitle } from '../shared/story-text';
-import { openDialog } from './commands';
+import { appPageAddress, storyOfThisWindow } from './api';
+import { inElectron, openDialog } from './commands';
 import { Dialog } from './dialogs/Dialog';
 import { Field } from './Field';
 import { formatTime, plural, STATUS_LABELS } from './format';
@@ -36,6 +37,10 @@ export function StoryPane() {
   const previewHtml = useStoryEditor((state) => state.previewHtml);
   const loading = useStoryEditor((state) => state.loading);
   const inTrash = useLibrary((state) => state.view === 'trash');
+  const title = story ? story.title || 'Untitled story' : null;
+  useEffect(() => {
+    document.title = title ? `${title} — Storydesk` : 'Storydesk';
+  }, [title]);
 
   if (!story) {
     return (
@@ -52,6 +57,11 @@ export function StoryPane() {
         <div className="story-toolbar">
           <SaveIndicator />
           <div className="story-actions">
+            {storyOfThisWindow() === null ? (
+              <button type="button" onClick={() => window.open(appPageAddress(`?story=${encodeURIComponent(story.id)}`), '_blank')}>
+                {inElectron() ? 'Open in new window' : 'Open in new tab'}
+              </button>
+            ) : null}
             <button type="button" onClick={() => openDialog('history')}>
               History
             </button>

@@ -7,6 +7,7 @@
 import { API_METHODS, type ApiHandlers, type ApiMethod } from '../shared/api';
 import type { WindowCommand } from '../shared/commands';
 import { errorFromPayload, type ErrorCode, type ErrorPayload } from '../shared/errors';
+import { IdSchema } from '../shared/model';
 import { createHttpClient, eventsUrl, subscribeToEvents, tokenFromFragment } from '../shared/http-client';
 
 /**
@@ -86,6 +87,27 @@ function electronBackend(bridge: StorydeskBridge): Backend {
 
 const TOKEN_KEY = 'storydesk-token';
 
+/** Browser mode's token once connected, for the addresses of new tabs. */
+let browserToken: string | undefined;
+
+/**
+ * This page's address with another query, for a new window or tab of the app (a story's own
+ * window is `?story=ID`). In browser mode it carries the token in its fragment, as the address
+ * the server printed does; in Electron main turns a story address into the story's window.
+ */
+export function appPageAddress(search: string): string {
+  const address = new URL(location.href);
+  address.search = search;
+  address.hash = browserToken ? `token=${browserToken}` : '';
+  return address.toString();
+}
+
+/** The story this window is for (`?story=ID`), or null for the library window. */
+export function storyOfThisWindow(): string | null {
+  const parsed = IdSchema.safeParse(new URLSearchParams(location.search).get('story'));
+  return parsed.success ? parsed.data : null;
+}
+
 /**
  * The token from the fragment, kept for this tab only (sessionStorage, so a reload still works)
  * and taken out of the address bar so it is not shown, bookmarked or copied along.
@@ -121,5 +143,6 @@ export function connectBackend(): Backend {
   if (window.storydesk) return electronBackend(window.storydesk);
   const token = takeToken();
   if (!token) throw new NoBackendError();
+  browserToken = token;
   return browserBackend(token);
 }

@@ -2,15 +2,18 @@
  * Start-up: connects the stores (library-state.ts, story-state.ts, notices.ts) to the back end,
  * makes the first fetch, and refetches what is on screen when stories change here or elsewhere.
  */
-import type { Backend } from './api';
+import { storyOfThisWindow, type Backend } from './api';
 import { runCommand } from './commands';
 import { setBackend } from './connection';
-import { refreshList, refreshSearch } from './library-state';
+import { refreshList, refreshSearch, selectStory } from './library-state';
 import { openStoryId, reloadOpenStory } from './story-state';
 
 export function startWorkbench(connected: Backend): () => void {
   setBackend(connected);
   void refreshList();
+  // A story's own window opens on its story.
+  const story = storyOfThisWindow();
+  if (story !== null) selectStory(story);
   return connected.listen({
     onStoryChanged: (id) => {
       void refreshList();

@@ -12,7 +12,7 @@ import { sha256Hex } from '../electron/bundles';
 import { SAMPLE_HERO_FILE } from '../electron/sample';
 import { launchChromium } from './helpers/browser';
 import { sampleStory } from './helpers/library';
-import { PROJECT_ROOT, STATIC_ROOT, startWorkbench, type Workbench, type WorkbenchPage } from './e2e/workbench';
+import { PROJECT_ROOT, STATIC_ROOT, startWorkbench, WorkbenchPage, type Workbench } from './e2e/workbench';
 
 const SAMPLE = sampleStory();
 const SAMPLE_ID = SAMPLE.id;
@@ -196,6 +196,25 @@ describe('the workbench in browser mode', () => {
     const again = await tab.openHistory();
     expect((await again.summaries())[0]).toContain('Restored revision 1');
     expect(await again.revisions.locator('li').count()).toBe(4);
+  });
+
+  it('opens a story in a tab of its own, whose edits the library tab shows', async () => {
+    const tab = await open();
+    await tab.library.open(SAMPLE.title);
+    const opened = tab.page.context().waitForEvent('page');
+    await tab.story.pane.getByRole('button', { name: 'Open in new tab' }).click();
+    const storyTab = new WorkbenchPage(await opened);
+    pages.push(storyTab);
+    await storyTab.story.heading().filter({ hasText: SAMPLE.title }).waitFor();
+    expect(await storyTab.page.title()).toBe(`${SAMPLE.title} — Storydesk`);
+    expect(await storyTab.page.getByRole('navigation', { name: 'Library' }).count()).toBe(0);
+    expect(storyTab.page.url()).not.toContain('token');
+
+    await storyTab.story.setField('Title', 'Seoul and Warsaw open security talks');
+    await storyTab.story.waitUntilSaved();
+    await tab.library.row('Seoul and Warsaw open security talks').waitFor();
+    await tab.story.heading().filter({ hasText: 'Seoul and Warsaw open security talks' }).waitFor();
+    expect(await tab.story.field('Title').inputValue()).toBe('Seoul and Warsaw open security talks');
   });
 
   /**
