@@ -176,6 +176,26 @@ describe('the workbench in browser mode', () => {
     expect(await tab.story.heroImage().count()).toBe(1);
   });
 
+  it('takes a hero image dropped on it or pasted into it', async () => {
+    const tab = await open();
+    await tab.library.createStory('Dropped and pasted', 'Weather');
+    const png = fs.readFileSync(HERO_FILE);
+    await tab.story.dropHeroFile('dropped.png', 'image/png', png);
+    await tab.story.heroImage().waitFor();
+    await tab.story.waitUntilSaved();
+    const id = (await library().service.listStories({})).find((story) => story.title === 'Dropped and pasted')?.id ?? '';
+    const dropped = (await library().service.getStory({ id })).hero?.asset.sha256;
+    expect(dropped).toMatch(/^[0-9a-f]{64}$/);
+
+    // A pasted image replaces it; the text fields stay.
+    await tab.story.setField('Caption', 'Kept across the replacement');
+    const gif = Buffer.from('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64');
+    await tab.story.pasteHeroFile('pasted.gif', 'image/gif', gif);
+    await expect.poll(async () => (await library().service.getStory({ id })).hero?.asset.mediaType, { timeout: 10_000 }).toBe('image/gif');
+    expect((await library().service.getStory({ id })).hero?.caption).toBe('Kept across the replacement');
+    expect(await tab.story.heroImage().getAttribute('width')).toBe('1');
+  });
+
   it('restores an earlier revision from the history, as a new revision', async () => {
     const tab = await open();
     await tab.library.createStory('Rail fares rise', 'Transport');

@@ -239,6 +239,36 @@ export class StoryPanel {
     await (await chooser).setFiles(file);
   }
 
+  /** Drops an image file on the hero area, as dragging it from the desktop does. */
+  async dropHeroFile(name: string, mimeType: string, bytes: Buffer): Promise<void> {
+    const dataTransfer = await this.page.evaluateHandle(
+      ([fileName, type, base64]) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([Uint8Array.from(atob(base64), (character) => character.charCodeAt(0))], fileName, { type }));
+        return transfer;
+      },
+      [name, mimeType, bytes.toString('base64')] as const,
+    );
+    await this.heroArea().dispatchEvent('drop', { dataTransfer });
+  }
+
+  /** Pastes an image into the hero area (it has the focus), as copying one from another app does. */
+  async pasteHeroFile(name: string, mimeType: string, bytes: Buffer): Promise<void> {
+    await this.heroArea().focus();
+    await this.heroArea().evaluate(
+      (area, [fileName, type, base64]) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([Uint8Array.from(atob(base64), (character) => character.charCodeAt(0))], fileName, { type }));
+        area.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }));
+      },
+      [name, mimeType, bytes.toString('base64')] as const,
+    );
+  }
+
+  heroArea(): Locator {
+    return this.pane.getByRole('group', { name: /^Hero image:/ });
+  }
+
   heroImage(): Locator {
     return this.pane.locator('.hero-drop img');
   }
