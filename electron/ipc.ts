@@ -47,6 +47,7 @@ const API_METHOD_NAMES: Record<ApiMethod, true> = {
   importBundle: true,
   importText: true,
   backupLibrary: true,
+  getLibraryInfo: true,
   verifyLibrary: true,
   listBackups: true,
 };

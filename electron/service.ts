@@ -5,6 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import os from 'node:os';
+import path from 'node:path';
 import type { z } from 'zod';
 import { api, API_METHODS, type Api, type ApiHandlers, type ApiMethod, type ApiResponse, type RevisionSummary } from '../shared/api';
 import { blockersOf, reviewCoverage, rulesForStory } from '../shared/coverage';
@@ -32,6 +33,7 @@ export interface ServiceOptions {
 
 /** Where the library keeps its coverage rules (`library_meta`). */
 const COVERAGE_RULES_SETTING = 'coverage-rules';
+const LIBRARY_ID_SETTING = 'library-id';
 
 type Implementation = {
   [Method in ApiMethod]: (request: z.output<Api[Method]['request']>) => ApiResponse<Method> | Promise<ApiResponse<Method>>;
@@ -62,6 +64,22 @@ export function createService(store: LibraryStore, options: ServiceOptions = {})
   function libraryRules(): CoverageRulesPatch {
     const parsed = CoverageRulesPatchSchema.safeParse(store.getSetting(COVERAGE_RULES_SETTING) ?? {});
     return parsed.success ? parsed.data : {};
+  }
+
+  /**
+   * The library's lasting id, made on first request. A library that cannot be written to (read
+   * only) gets one derived from its path instead, the same on every run.
+   */
+  function libraryId(): string {
+    const stored = store.getSetting(LIBRARY_ID_SETTING);
+    if (typeof stored === 'string' && stored !== '') return stored;
+    const made = randomUUID();
+    try {
+      store.putSetting(LIBRARY_ID_SETTING, made);
+      return made;
+    } catch {
+      return createHash('sha256').update(store.path).digest('hex').slice(0, 32);
+    }
   }
 
   function coverageSettings() {
@@ -276,6 +294,8 @@ export function createService(store: LibraryStore, options: ServiceOptions = {})
     },
 
     backupLibrary: () => backupLibrary(store, { now: now(), ...(options.backupPolicy ? { policy: options.backupPolicy } : {}) }),
+
+    getLibraryInfo: () => ({ id: libraryId(), path: store.path, name: path.basename(store.path).replace(/\.storydesk$/, '') }),
 
     verifyLibrary: () => ({ path: store.path, problems: store.checkIntegrity() }),
 

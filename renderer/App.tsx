@@ -3,10 +3,11 @@
  * beside it, notices and dialogs above. Shortcuts are heard here in a browser tab (the menus hear
  * them in Electron), and unsaved edits are saved before the window goes away.
  */
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { COMMAND_SHORTCUTS } from '../shared/commands';
 import { storyOfThisWindow } from './api';
 import { backUpLibrary, inElectron, isMac, listenForShortcuts, openDialog } from './commands';
+import { currentLibrary } from './connection';
 import { Dialogs } from './dialogs/Dialogs';
 import { Library } from './Library';
 import { Notices } from './Notices';
@@ -45,9 +46,21 @@ function hint(command: keyof typeof COMMAND_SHORTCUTS): string | undefined {
 
 /** The library-wide commands, for browser mode (which has no menu bar) and for the mouse. */
 function CommandBar() {
+  const [library, setLibrary] = useState<{ name: string; path: string } | null>(null);
+  useEffect(() => {
+    currentLibrary().then(setLibrary, () => undefined);
+  }, []);
   return (
     <div className="command-bar" role="toolbar" aria-label="Library commands">
-      <span className="app-name">Storydesk</span>
+      <span className="app-name">
+        Storydesk
+        {library ? (
+          <span className="library-name" title={library.path}>
+            {' '}
+            · {library.name}
+          </span>
+        ) : null}
+      </span>
       <button type="button" onClick={() => openDialog('import')} aria-keyshortcuts={hint('import')}>
         Import…
       </button>

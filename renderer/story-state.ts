@@ -20,7 +20,7 @@ import { formatPath, PublishBlockedError, StorydeskError } from '../shared/error
 import { IMAGE_MEDIA_TYPES, StorySchema, type AssetRef, type HeroImage, type ImageMediaType, type Story, type StoryStatus } from '../shared/model';
 import { renderStoryPage } from '../shared/page-html';
 import { describeStoryChanges } from '../shared/story-changes';
-import { api } from './connection';
+import { api, currentLibrary } from './connection';
 import { asSentence, attempt, describeError, notify } from './notices';
 
 /** How long typing must pause before the draft is saved. */
@@ -164,11 +164,16 @@ function refreshDerived(immediately = false): void {
 // ---------------------------------------------------------------------------------------------
 // Drafts kept in local storage until they are saved.
 
-const DRAFT_PREFIX = 'storydesk-draft:';
+/** Drafts are kept per library: two libraries can hold stories of the same id (the sample). */
+let draftPrefix = 'storydesk-draft:';
+
+async function loadDraftPrefix(): Promise<void> {
+  draftPrefix = `storydesk-draft:${(await currentLibrary()).id}:`;
+}
 
 function keepDraft(story: Story, baseRevision: number): void {
   try {
-    localStorage.setItem(DRAFT_PREFIX + story.id, JSON.stringify({ story, baseRevision, keptAt: new Date().toISOString() }));
+    localStorage.setItem(draftPrefix + story.id, JSON.stringify({ story, baseRevision, keptAt: new Date().toISOString() }));
   } catch {
     // Storage full or refused: the save itself still runs and reports.
   }
@@ -176,7 +181,7 @@ function keepDraft(story: Story, baseRevision: number): void {
 
 function forgetDraft(id: string): void {
   try {
-    localStorage.removeItem(DRAFT_PREFIX + id);
+    localStorage.removeItem(draftPrefix + id);
   } catch {
     // Nothing to forget.
   }
@@ -184,7 +189,7 @@ function forgetDraft(id: string): void {
 
 function readKeptDraft(id: string): StoryEditorState['keptDraft'] {
   try {
-    const text = localStorage.getItem(DRAFT_PREFIX + id);
+    const text = localStorage.getItem(draftPrefix + id);
     if (!text) return null;
     const kept = JSON.parse(text) as { story: unknown; baseRevision: unknown; keptAt: unknown };
     if (typeof kept.baseRevision !== 'number' || typeof kept.keptAt !== 'string' || typeof kept.story !== 'object' || kept.story === null) return null;
@@ -206,14 +211,14 @@ export function openStoryId(): string | null {
 
 /** Saves what is pending for the open story before another one is shown (see `flushSave`). */
 export async function openStory(id: string): Promise<void> {
-  if (openId !== null && openId !== id) await flushSave();
+  if (openId !== null && openId !== id) await leaveStory();
   openId = id;
   const request = ++openRequest;
   clearTimers();
   set({ ...(get().story?.id === id ? get() : EMPTY), loading: true });
   const loaded = await attempt('open the story', async () => {
     const story = await api().getStory({ id });
-    await Promise.all([loadLibraryRules(), loadHeroBytes(story.hero?.asset)]);
+    await Promise.all([loadLibraryRules(), loadHeroBytes(story.hero?.asset), loadDraftPrefix()]);
     return story;
   });
   if (request !== openRequest) return;
@@ -229,7 +234,7 @@ export async function openStory(id: string): Promise<void> {
 }
 
 export function closeStory(): void {
-  void flushSave();
+  void leaveStory();
   openId = null;
   openRequest++;
   clearTimers();
@@ -419,6 +424,20 @@ export function discardKeptDraft(): void {
   if (!keptDraft) return;
   forgetDraft(keptDraft.story.id);
   set({ keptDraft: null });
+}
+
+/**
+ * Saves what is pending before the open story leaves the screen. What cannot be saved now (a
+ * conflict, a field to mend, a failed save) stays kept in this window, and the editor is told so.
+ */
+async function leaveStory(): Promise<void> {
+  const leaving = get().story;
+  if (!leaving) return;
+  await flushSave();
+  // A draft stays kept until it is saved.
+  if (readKeptDraft(leaving.id) !== null) {
+    notify(`Your changes to “${leaving.title || 'Untitled story'}” are not saved yet. They are kept in this window: open the story again to restore them.`);
+  }
 }
 
 /** Whether closing the window now would lose anything (it also flushes what it can). */

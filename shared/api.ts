@@ -254,6 +254,14 @@ export const api = {
       removed: z.array(z.string()),
     }),
   },
+  /**
+   * Which library this is: a lasting random id (kept in the library file, so a copy of the file is
+   * the same library), its file, and its name for a window title.
+   */
+  getLibraryInfo: {
+    request: z.strictObject({}),
+    response: z.strictObject({ id: z.string().min(1), path: z.string(), name: z.string() }),
+  },
   /** Reads the whole library to find damage; slow on a large library (seconds). */
   verifyLibrary: {
     request: z.strictObject({}),

@@ -99,6 +99,26 @@ describe('damaged libraries', () => {
   });
 });
 
+describe('which library this is', () => {
+  it('has a lasting id of its own, kept in the file, and a name from its file', async () => {
+    const file = freshLibraryPath();
+    const first = openLibraryService(file);
+    const info = await first.service.getLibraryInfo({});
+    expect(info).toMatchObject({ path: first.store.path, name: 'library' });
+    expect(info.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await first.service.getLibraryInfo({})).id).toBe(info.id);
+    first.store.close();
+
+    const again = openLibraryService(file);
+    expect((await again.service.getLibraryInfo({})).id).toBe(info.id);
+    again.store.close();
+
+    const other = openLibraryService(freshLibraryPath());
+    expect((await other.service.getLibraryInfo({})).id).not.toBe(info.id);
+    other.store.close();
+  });
+});
+
 describe('verifying a library', () => {
   it('finds no damage in a sound library, search index included', async () => {
     const { store, service } = openLibraryService(freshLibraryPath());

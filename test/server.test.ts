@@ -264,6 +264,7 @@ describe('the API through the HTTP client', () => {
     expect(backup.byteLength).toBeGreaterThan(0);
     expect((await client.listBackups({})).map((entry) => entry.path)).toContain(backup.path);
     expect((await client.verifyLibrary({})).problems).toEqual([]);
+    expect((await client.getLibraryInfo({})).name).toBe('library');
 
     expect([...called].sort()).toEqual([...API_METHODS].sort());
   });

@@ -64,7 +64,8 @@ function library(): Workbench {
   return workbench;
 }
 
-describe('the workbench in browser mode', () => {
+// Browser tests wait on a busy 2-core machine; each gets a minute.
+describe('the workbench in browser mode', { timeout: 60_000 }, () => {
   it('opens on the library with the sample story, and takes the token out of the address bar', async () => {
     const tab = await open();
     await tab.library.row(SAMPLE.title).waitFor();
