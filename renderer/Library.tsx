@@ -3,16 +3,17 @@
  * a form for a new story, and the trash. Everything works from the keyboard: Tab reaches each
  * control, the arrow keys move through the list, Enter opens a story.
  */
-import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { STORY_SORTS, type SearchHit, type Snippet } from '../shared/api';
 import { STORY_STATUSES, type StoryStatus, type StorySummary } from '../shared/model';
 import { formatTime, plural, STATUS_LABELS } from './format';
 import {
   badgeKey,
   createStory,
+  loadMoreHits,
+  loadMoreStories,
   purgeStory,
-  refreshSearch,
-  requestCoverageBadge,
+  requestCoverageBadges,
   restoreStory,
   selectStory,
   setFilters,
@@ -22,9 +23,12 @@ import {
   useLibrary,
   type StorySort,
 } from './library-state';
+import { VirtualList } from './VirtualList';
 
-/** How long typing must pause before the search runs. */
-const SEARCH_DEBOUNCE_MS = 150;
+/** How long the rows on screen must stay put before their coverage badges are fetched. */
+const BADGE_DELAY_MS = 100;
+/** Load the next page of the list when the screen comes this close (in rows) to the last loaded. */
+const LOAD_AHEAD_ROWS = 50;
 
 const SORT_LABELS: Record<StorySort, string> = {
   'updated-desc': 'Recently updated',
@@ -53,13 +57,10 @@ export function Library() {
   );
 }
 
+/** Each keystroke searches at once (library-state.ts drops answers the editor has typed past). */
 function SearchBox() {
   const query = useLibrary((state) => state.query);
   const view = useLibrary((state) => state.view);
-  useEffect(() => {
-    const timer = setTimeout(() => void refreshSearch(), SEARCH_DEBOUNCE_MS);
-    return () => clearTimeout(timer);
-  }, [query, view]);
   return (
     <div className="search">
       <label htmlFor="library-search" className="visually-hidden">
@@ -148,69 +149,94 @@ function NewStoryForm() {
   );
 }
 
-/** The hits of the search while there is a query, else the stories; filters apply to both. */
+interface ListRow {
+  story: StorySummary;
+  hit?: SearchHit;
+}
+
+// A search hit's row holds a snippet, so it is measured apart from the same story's plain row.
+const rowKey = (row: ListRow) => (row.hit ? `hit:${row.story.id}` : row.story.id);
+const rowAttributes = (row: ListRow) => ({ className: 'story-row', 'data-story-id': row.story.id });
+
+/**
+ * The hits of the search while there is a query, else the stories; filters apply to both. Only
+ * the rows near the screen are in the page (VirtualList.tsx); the list loads its next page as
+ * the screen nears the last story loaded.
+ */
 function StoryList() {
   const view = useLibrary((state) => state.view);
   const stories = useLibrary((state) => state.stories);
+  const complete = useLibrary((state) => state.complete);
   const hits = useLibrary((state) => state.hits);
+  const hitsQuery = useLibrary((state) => state.hitsQuery);
+  const hitsComplete = useLibrary((state) => state.hitsComplete);
   const loaded = useLibrary((state) => state.loaded);
   const status = useLibrary((state) => state.status);
   const feed = useLibrary((state) => state.feed);
-  const listRef = useRef<HTMLUListElement>(null);
+  const selectedId = useLibrary((state) => state.selectedId);
+  const scrollerRef = useRef<HTMLElement>(null);
+  const badgeTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const inTrash = view === 'trash';
 
-  const rows: { story: StorySummary; hit?: SearchHit }[] = hits
-    ? hits.filter(({ story }) => (status === '' || story.status === status) && (feed === '' || story.feed === feed)).map((hit) => ({ story: hit.story, hit }))
-    : stories.map((story) => ({ story }));
+  const rows: ListRow[] = useMemo(
+    () =>
+      hits
+        ? hits.filter(({ story }) => (status === '' || story.status === status) && (feed === '' || story.feed === feed)).map((hit) => ({ story: hit.story, hit }))
+        : stories.map((story) => ({ story })),
+    [hits, stories, status, feed],
+  );
+  const allLoaded = hits ? hitsComplete : complete;
+  const loadMore = useCallback((all: boolean) => (hits ? loadMoreHits() : loadMoreStories({ all })), [hits]);
 
-  /** Up and down move between the rows' open buttons; Home and End jump to the ends. */
-  const moveFocus = (event: KeyboardEvent<HTMLUListElement>) => {
-    const buttons = [...(listRef.current?.querySelectorAll<HTMLButtonElement>('button.story-open') ?? [])];
-    const current = buttons.findIndex((button) => button === document.activeElement);
-    const last = buttons.length - 1;
-    const target =
-      event.key === 'ArrowDown' ? Math.min(current + 1, last) : event.key === 'ArrowUp' ? Math.max(current - 1, 0) : event.key === 'Home' ? 0 : event.key === 'End' ? last : undefined;
-    if (target === undefined || current === -1 && event.key !== 'Home' && event.key !== 'End') return;
-    event.preventDefault();
-    buttons[target]?.focus();
-  };
+  // Badges for the rows on screen once scrolling rests there; the next page before the screen reaches the end.
+  const onVisibleRowsChange = useCallback(
+    (first: number, last: number) => {
+      clearTimeout(badgeTimer.current);
+      if (!inTrash) badgeTimer.current = setTimeout(() => requestCoverageBadges(rows.slice(first, last).map((row) => row.story)), BADGE_DELAY_MS);
+      if (!allLoaded && last + LOAD_AHEAD_ROWS >= rows.length) void loadMore(false);
+    },
+    [rows, inTrash, allLoaded, loadMore],
+  );
+  useEffect(() => () => clearTimeout(badgeTimer.current), []);
 
-  const label = hits ? 'Search results' : view === 'trash' ? 'Stories in the trash' : 'Stories';
+  const selectedRowAttributes = useCallback(
+    (row: ListRow) => ({ ...rowAttributes(row), ...(row.story.id === selectedId ? { className: 'story-row selected' } : {}) }),
+    [selectedId],
+  );
+  const renderRow = useCallback(
+    (row: ListRow) => <StoryRow story={row.story} hit={row.hit} inTrash={inTrash} selected={row.story.id === selectedId} />,
+    [inTrash, selectedId],
+  );
+
+  const label = hits ? 'Search results' : inTrash ? 'Stories in the trash' : 'Stories';
   return (
-    <section className="story-list" aria-label={label}>
+    // data-query: the query the results on screen answer (what tests and the benchmark wait for).
+    <section ref={scrollerRef} className="story-list" aria-label={label} data-query={hits ? hitsQuery : undefined} style={{ overflowAnchor: 'none' }}>
       {loaded && rows.length === 0 ? (
-        <p className="empty">{hits ? 'No story matches.' : view === 'trash' ? 'The trash is empty.' : 'No stories yet.'}</p>
+        <p className="empty">{hits ? 'No story matches.' : inTrash ? 'The trash is empty.' : 'No stories yet.'}</p>
       ) : null}
-      <ul ref={listRef} onKeyDown={moveFocus}>
-        {rows.map(({ story, hit }) => (
-          <StoryRow key={story.id} story={story} hit={hit} inTrash={view === 'trash'} />
-        ))}
-      </ul>
+      <VirtualList
+        items={rows}
+        keyOf={rowKey}
+        renderRow={renderRow}
+        rowAttributes={selectedRowAttributes}
+        scrollerRef={scrollerRef}
+        estimatedRowHeight={hits ? 100 : 64}
+        focusSelector="button.story-open"
+        complete={allLoaded}
+        onLoadAll={() => loadMore(true)}
+        onVisibleRowsChange={onVisibleRowsChange}
+      />
     </section>
   );
 }
 
-function StoryRow({ story, hit, inTrash }: { story: StorySummary; hit?: SearchHit | undefined; inTrash: boolean }) {
-  const selected = useLibrary((state) => state.selectedId === story.id);
+/** A row's content (its <li> is the list's); re-rendered only when its story, hit or selection changes. */
+const StoryRow = memo(function StoryRow({ story, hit, inTrash, selected }: { story: StorySummary; hit?: SearchHit | undefined; inTrash: boolean; selected: boolean }) {
   const badge = useCoverageBadges((badges) => badges[badgeKey(story)]);
-  const rowRef = useRef<HTMLLIElement>(null);
   const [confirming, setConfirming] = useState(false);
-
-  // Reviews are fetched only for the rows that scroll into view.
-  useEffect(() => {
-    const row = rowRef.current;
-    if (inTrash || !row) return;
-    const observer = new IntersectionObserver((entries) => {
-      if (entries.some((entry) => entry.isIntersecting)) {
-        requestCoverageBadge(story);
-        observer.disconnect();
-      }
-    });
-    observer.observe(row);
-    return () => observer.disconnect();
-  }, [inTrash, story]);
-
   return (
-    <li ref={rowRef} className={selected ? 'story-row selected' : 'story-row'} data-story-id={story.id}>
+    <>
       <button type="button" className="story-open" aria-current={selected ? 'true' : undefined} onClick={() => selectStory(story.id)}>
         <span className="story-title">{story.title || 'Untitled story'}</span>
         {hit ? <SnippetText snippet={hit.snippet} /> : null}
@@ -250,9 +276,9 @@ function StoryRow({ story, hit, inTrash }: { story: StorySummary; hit?: SearchHi
           )}
         </span>
       ) : null}
-    </li>
+    </>
   );
-}
+});
 
 /** A search snippet as text, its matches in <mark>: segments are never read as markup. */
 export function SnippetText({ snippet }: { snippet: Snippet }) {

@@ -1,11 +1,13 @@
 /**
- * The library's state: the list (or the search's hits), its filters, the selection, the coverage
- * badges of the rows on screen, and the actions that create, duplicate, trash, restore and purge
- * stories. Components read through selectors and change things only through these actions.
+ * The library's state: the list (loaded a page at a time) or the search's hits, its filters, the
+ * selection, the coverage badges of the rows on screen, and the actions that create, duplicate,
+ * trash, restore and purge stories. Components read through selectors and change things only
+ * through these actions.
  */
 import { create } from 'zustand';
 import type { SearchHit } from '../shared/api';
 import type { StoryStatus, StorySummary } from '../shared/model';
+import { cursorAfter } from '../shared/list-paging';
 import { api } from './connection';
 import { attempt } from './notices';
 import { closeStory, openStory } from './story-state';
@@ -22,11 +24,18 @@ interface LibraryState {
   feed: string;
   sort: StorySort;
   query: string;
+  /** The list as far as it is loaded: its first pages (`complete` says whether that is all). */
   stories: StorySummary[];
+  /** False while more stories follow the last one loaded. */
+  complete: boolean;
   /** Feeds of every story in the current view, for the feed filter. */
   feeds: string[];
   /** The search's hits while `query` is not blank; null otherwise. */
   hits: SearchHit[] | null;
+  /** The query `hits` answer (the box may hold a newer one whose answer is on its way). */
+  hitsQuery: string;
+  /** False while more hits can be asked for (the first answer holds a screenful or two). */
+  hitsComplete: boolean;
   loaded: boolean;
   selectedId: string | null;
 }
@@ -38,45 +47,159 @@ export const useLibrary = create<LibraryState>(() => ({
   sort: 'updated-desc',
   query: '',
   stories: [],
+  complete: false,
   feeds: [],
   hits: null,
+  hitsQuery: '',
+  hitsComplete: true,
   loaded: false,
   selectedId: null,
 }));
 
-let listRequest = 0;
-let searchRequest = 0;
+/** Stories per page: a few screenfuls, so the first one comes fast; more load as the list scrolls. */
+export const LIST_PAGE_SIZE = 200;
 
-export async function refreshList(): Promise<void> {
-  const { view, status, feed, sort } = useLibrary.getState();
-  const request = ++listRequest;
-  const result = await attempt('list the stories', async () => {
-    const filtered = status !== '' || feed !== '';
-    const [stories, all] = await Promise.all([
-      api().listStories({ in: view, sort, ...(status ? { status } : {}), ...(feed ? { feed } : {}) }),
-      filtered ? api().listStories({ in: view }) : undefined,
-    ]);
-    const feeds = [...new Set((all ?? stories).map((story) => story.feed).filter((name) => name !== ''))].sort((a, b) => a.localeCompare(b));
-    return { stories, feeds };
-  });
-  if (!result || request !== listRequest) return;
-  useLibrary.setState({ ...result, loaded: true });
+/** Counts list requests: an answer to any but the latest is dropped. */
+let listRequest = 0;
+/** The filters the loaded stories were listed with. */
+let listedFor = '';
+let pageLoading: Promise<void> | null = null;
+
+const filtersKey = ({ view, status, feed, sort }: LibraryState) => JSON.stringify([view, status, feed, sort]);
+
+function listRequestFor({ view, status, feed, sort }: LibraryState) {
+  return { in: view, sort, ...(status ? { status } : {}), ...(feed ? { feed } : {}) };
 }
 
-export async function refreshSearch(): Promise<void> {
-  const { query, view } = useLibrary.getState();
-  const request = ++searchRequest;
-  if (query.trim() === '') {
-    useLibrary.setState({ hits: null });
-    return;
+/**
+ * Lists the stories again from the top (after a change, here or elsewhere): as many as are
+ * loaded when the filters are the same, so the list does not shrink under the editor's eyes;
+ * one page when they changed. The feed filter's choices come from their own cheap query.
+ */
+export async function refreshList(): Promise<void> {
+  const state = useLibrary.getState();
+  const key = filtersKey(state);
+  const request = ++listRequest;
+  const limit = key === listedFor ? Math.max(LIST_PAGE_SIZE, state.stories.length) : LIST_PAGE_SIZE;
+  const result = await attempt('list the stories', () =>
+    Promise.all([api().listStories({ ...listRequestFor(state), limit }), api().listFeeds({ in: state.view })]),
+  );
+  if (!result || request !== listRequest) return;
+  const [listed, feeds] = result;
+  listedFor = key;
+  const stories = keepUnchanged(useLibrary.getState().stories, listed);
+  useLibrary.setState({ stories, feeds: sameStrings(useLibrary.getState().feeds, feeds) ? useLibrary.getState().feeds : feeds, complete: stories.length < limit, loaded: true });
+}
+
+const sameSummary = (a: StorySummary, b: StorySummary) =>
+  a.revision === b.revision &&
+  a.updatedAt === b.updatedAt &&
+  a.title === b.title &&
+  a.feed === b.feed &&
+  a.status === b.status &&
+  a.slug === b.slug &&
+  a.sourceCount === b.sourceCount &&
+  a.trashedAt === b.trashedAt;
+
+const sameStrings = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((value, index) => value === b[index]);
+
+/**
+ * The new list, with the summaries that did not change kept as the same objects (and the old
+ * list itself when nothing changed), so that a refresh after an autosave re-renders only the rows
+ * that changed.
+ */
+function keepUnchanged(before: StorySummary[], after: StorySummary[]): StorySummary[] {
+  const previous = new Map(before.map((story) => [story.id, story]));
+  let changed = before.length !== after.length;
+  const kept = after.map((story, index) => {
+    const old = previous.get(story.id);
+    if (old && sameSummary(old, story)) {
+      if (before[index] !== old) changed = true;
+      return old;
+    }
+    changed = true;
+    return story;
+  });
+  return changed ? kept : before;
+}
+
+/** Loads the next page of the list (or, with `all`, the rest of it) after the last story loaded. */
+export function loadMoreStories(options: { all?: boolean } = {}): Promise<void> {
+  const loading = (pageLoading ?? Promise.resolve()).then(async () => {
+    const state = useLibrary.getState();
+    const last = state.stories.at(-1);
+    if (state.complete || !last || filtersKey(state) !== listedFor) return;
+    const request = listRequest;
+    const page = await attempt('list more stories', () =>
+      api().listStories({ ...listRequestFor(state), after: cursorAfter(last, state.sort), ...(options.all ? {} : { limit: LIST_PAGE_SIZE }) }),
+    );
+    // A refresh since then listed the stories anew; its answer wins.
+    if (!page || request !== listRequest) return;
+    useLibrary.setState((current) => {
+      const known = new Set(current.stories.map((story) => story.id));
+      return { stories: [...current.stories, ...page.filter((story) => !known.has(story.id))], complete: options.all === true || page.length < LIST_PAGE_SIZE };
+    });
+  });
+  pageLoading = loading.finally(() => {
+    if (pageLoading === loading) pageLoading = null;
+  });
+  return loading;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Search as you type: a search starts on each keystroke unless one is on its way, in which case
+// the newest query goes as soon as that one answers; an answer to a query that the editor has
+// typed past is not shown. So the server never queues stale searches, and nothing waits for a
+// pause. The first answer holds the best few hits (ranking is the same, fewer snippets to make);
+// scrolling towards their end asks again for more.
+
+const FIRST_HITS = 30;
+const MOST_HITS = 100;
+
+let searching: Promise<void> | null = null;
+let searchAgain = false;
+/** How many hits the next search asks for. */
+let hitsWanted = FIRST_HITS;
+
+async function runSearches(): Promise<void> {
+  do {
+    searchAgain = false;
+    const { query, view } = useLibrary.getState();
+    if (query.trim() === '') {
+      useLibrary.setState({ hits: null, hitsQuery: '' });
+      continue;
+    }
+    const limit = hitsWanted;
+    const hits = await attempt('search the library', () => api().searchStories({ query, in: view, limit }));
+    if (hits && !searchAgain) useLibrary.setState({ hits, hitsQuery: query, hitsComplete: hits.length < limit || limit >= MOST_HITS });
+  } while (searchAgain);
+}
+
+/** Searches for the query in the box (again, when stories changed); resolves once the newest answer is in. */
+export function refreshSearch(): Promise<void> {
+  if (searching) {
+    searchAgain = true;
+    return searching;
   }
-  const hits = await attempt('search the library', () => api().searchStories({ query, in: view, limit: 100 }));
-  if (!hits || request !== searchRequest) return;
-  useLibrary.setState({ hits });
+  const running = runSearches().finally(() => {
+    searching = null;
+  });
+  searching = running;
+  return running;
 }
 
 export function setQuery(query: string): void {
-  useLibrary.setState({ query });
+  hitsWanted = FIRST_HITS;
+  useLibrary.setState(query.trim() === '' ? { query, hits: null, hitsQuery: '' } : { query });
+  void refreshSearch();
+}
+
+/** Asks for the rest of the hits (up to a hundred) of the query on screen. */
+export function loadMoreHits(): Promise<void> {
+  const { hits, hitsComplete, hitsQuery, query } = useLibrary.getState();
+  if (!hits || hitsComplete || hitsWanted >= MOST_HITS || hitsQuery !== query) return searching ?? Promise.resolve();
+  hitsWanted = MOST_HITS;
+  return refreshSearch();
 }
 
 export function setFilters(filters: Partial<Pick<LibraryState, 'status' | 'feed' | 'sort'>>): void {
@@ -132,7 +255,9 @@ export async function purgeStory(id: string): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Coverage badges, fetched lazily for the rows on screen and kept per revision.
+// Coverage badges, fetched for the rows on screen and kept per revision. Two requests at a time
+// at most, so that what the editor asks for (opening a story) never queues behind a screenful of
+// reviews; rows that leave the screen before their turn are not reviewed.
 
 interface CoverageBadge {
   blockers: number;
@@ -140,19 +265,38 @@ interface CoverageBadge {
 }
 
 export const useCoverageBadges = create<Record<string, CoverageBadge>>(() => ({}));
+
+const BADGE_REQUESTS_AT_ONCE = 2;
 const badgesRequested = new Set<string>();
+let badgeQueue: Pick<StorySummary, 'id' | 'revision'>[] = [];
+let badgesInFlight = 0;
 
 export const badgeKey = (story: Pick<StorySummary, 'id' | 'revision'>) => `${story.id}@${story.revision}`;
 
-/** Asks for a story's review once per revision; a failure only leaves the badge out. */
-export function requestCoverageBadge(story: Pick<StorySummary, 'id' | 'revision'>): void {
-  const key = badgeKey(story);
-  if (badgesRequested.has(key)) return;
-  badgesRequested.add(key);
-  api()
-    .reviewStory({ id: story.id })
-    .then(
-      (report) => useCoverageBadges.setState({ [key]: { blockers: report.counts.blocker, warnings: report.counts.warning } }),
-      () => badgesRequested.delete(key),
-    );
+/** The rows on screen now: their badges are fetched (once per revision), instead of any still waiting. */
+export function requestCoverageBadges(stories: readonly Pick<StorySummary, 'id' | 'revision'>[]): void {
+  badgeQueue = stories.filter((story) => !badgesRequested.has(badgeKey(story)));
+  fetchQueuedBadges();
+}
+
+/** A failure only leaves the badge out (and lets a later request try again). */
+function fetchQueuedBadges(): void {
+  while (badgesInFlight < BADGE_REQUESTS_AT_ONCE) {
+    const story = badgeQueue.shift();
+    if (!story) return;
+    const key = badgeKey(story);
+    if (badgesRequested.has(key)) continue;
+    badgesRequested.add(key);
+    badgesInFlight++;
+    api()
+      .reviewStory({ id: story.id })
+      .then(
+        (report) => useCoverageBadges.setState({ [key]: { blockers: report.counts.blocker, warnings: report.counts.warning } }),
+        () => badgesRequested.delete(key),
+      )
+      .finally(() => {
+        badgesInFlight--;
+        fetchQueuedBadges();
+      });
+  }
 }
