@@ -211,7 +211,19 @@ function DetailsForm() {
   return (
     <section className="details" aria-label="Story details">
       <Field label="Title" problem={problems.title}>
-        {(props) => <input {...props} className="title-input" value={story.title} onChange={(event) => editHeader('title', event.target.value)} />}
+        {(props) => (
+          // A headline is one line; the box wraps it so the whole of it shows.
+          <textarea
+            {...props}
+            className="title-input"
+            rows={2}
+            value={story.title}
+            onKeyDown={(event) => {
+              if (event.key === 'Enter') event.preventDefault();
+            }}
+            onChange={(event) => editHeader('title', event.target.value.replace(/\s*\n\s*/g, ' '))}
+          />
+        )}
       </Field>
       <Field label="Dek" problem={problems.dek} hint="One or two sentences under the headline.">
         {(props) => <textarea {...props} rows={2} value={story.dek ?? ''} onChange={(event) => editHeader('dek', event.target.value)} />}
