@@ -23,6 +23,9 @@ export const TOKEN_HEADER = 'X-Storydesk-Token';
 export const API_PATH_PREFIX = '/api/';
 export const EVENTS_PATH = '/api/events';
 
+/** The largest request body browser mode's server accepts by default (a bundle travels as base64 in it). */
+export const MAX_REQUEST_BYTES = 64 * 1024 * 1024;
+
 // ---------------------------------------------------------------------------------------------
 // Events: what the server tells every open page, so that a second tab learns of a change.
 // ---------------------------------------------------------------------------------------------

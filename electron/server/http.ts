@@ -27,7 +27,7 @@ import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { API_METHODS, type ApiHandlers, type ApiMethod } from '../../shared/api';
 import { InvalidInputError, StorydeskError, type ErrorCode } from '../../shared/errors';
-import { API_PATH_PREFIX, EVENTS_PATH, TOKEN_HEADER } from '../../shared/http-client';
+import { API_PATH_PREFIX, EVENTS_PATH, MAX_REQUEST_BYTES, TOKEN_HEADER } from '../../shared/http-client';
 import { createEventStreams } from './event-stream';
 import { createServerEvents, eventsAfterCall, type ServerEvents } from './events';
 import { hostForUrl, loopbackAddressFor } from './loopback';
@@ -53,7 +53,7 @@ export interface ServerLimits {
 }
 
 export const DEFAULT_LIMITS: ServerLimits = {
-  maxBodyBytes: 64 * 1024 * 1024,
+  maxBodyBytes: MAX_REQUEST_BYTES,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 60_000,
   idleTimeoutMs: 30_000,

@@ -6,6 +6,8 @@
  */
 import { useId, useState } from 'react';
 import { IMPORT_CONFLICT_CHOICES, type ImportResult } from '../../shared/api';
+import { MAX_REQUEST_BYTES } from '../../shared/http-client';
+import { inElectron } from '../commands';
 import { api } from '../connection';
 import { selectStory } from '../library-state';
 import { describeError } from '../notices';
@@ -57,6 +59,11 @@ async function importFile(file: File, onConflict: ConflictChoice): Promise<FileO
 }
 
 const AS_WORDS = { new: 'new', copy: 'as a copy', replaced: 'replacing the library’s version' } as const;
+
+/** Files whose base64 form will not fit in one request to browser mode's server. */
+function tooLargeForBrowserMode(file: File): boolean {
+  return !inElectron() && Math.ceil(file.size / 3) * 4 + 4096 > MAX_REQUEST_BYTES;
+}
 
 export function ImportDialog({ onClose }: { onClose: () => void }) {
   const [files, setFiles] = useState<File[]>([]);
@@ -146,6 +153,12 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
             </option>
           ))}
         </select>
+        {files.filter(tooLargeForBrowserMode).map((file) => (
+          <p key={file.name} className="field-problem">
+            “{file.name}” is {(file.size / 1024 / 1024).toFixed(0)} MB, more than browser mode can take in one request. Import it from the command line
+            instead: <code>npx storydesk import {file.name}</code> (or use the desktop app).
+          </p>
+        ))}
         {progress ? (
           <p className="progress-line" role="status">
             <progress aria-label="Importing" max={files.length} value={progress.done} /> Importing file {progress.done + 1} of {files.length}: {progress.current}
@@ -155,7 +168,7 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
           <button type="button" onClick={onClose} disabled={progress !== null}>
             Cancel
           </button>
-          <button type="submit" disabled={files.length === 0 || progress !== null}>
+          <button type="submit" disabled={files.length === 0 || progress !== null || files.some(tooLargeForBrowserMode)}>
             Import {files.length > 1 ? `${files.length} files` : ''}
           </button>
         </div>
