@@ -4,11 +4,11 @@
  * and the others still go in. Progress shows file by file; at the end each file says what became
  * of it, and imported stories can be opened from here.
  */
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { IMPORT_CONFLICT_CHOICES, type ImportResult } from '../../shared/api';
 import { MAX_REQUEST_BYTES } from '../../shared/http-client';
 import { inElectron } from '../commands';
-import { api } from '../connection';
+import { api, currentLibrary } from '../connection';
 import { selectStory } from '../library-state';
 import { describeError } from '../notices';
 import { Dialog } from './Dialog';
@@ -72,6 +72,10 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
   const [outcomes, setOutcomes] = useState<FileOutcome[] | null>(null);
   const filesId = useId();
   const conflictId = useId();
+  const [libraryPath, setLibraryPath] = useState<string | null>(null);
+  useEffect(() => {
+    currentLibrary().then((library) => setLibraryPath(library.path), () => undefined);
+  }, []);
 
   const run = async () => {
     const results: FileOutcome[] = [];
@@ -156,7 +160,7 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
         {files.filter(tooLargeForBrowserMode).map((file) => (
           <p key={file.name} className="field-problem">
             “{file.name}” is {(file.size / 1024 / 1024).toFixed(0)} MB, more than browser mode can take in one request. Import it from the command line
-            instead: <code>npx storydesk import {file.name}</code> (or use the desktop app).
+            instead: <code>npx storydesk import --library {JSON.stringify(libraryPath ?? 'LIBRARY')} {JSON.stringify(file.name)}</code> (or use the desktop app).
           </p>
         ))}
         {progress ? (
