@@ -464,14 +464,24 @@ export function editHeader(field: HeaderField, value: string): void {
 // ---------------------------------------------------------------------------------------------
 // Status and the publish gate.
 
-export async function changeStatus(status: StoryStatus, overrideReason?: string): Promise<boolean> {
+/**
+ * The saved version, once pending edits are saved, for a change made on the library's side (a
+ * status, a restore); undefined, with a notice saying why, while edits remain unsaved.
+ */
+async function savedBase(doing: string): Promise<Story | undefined> {
   await flushSave();
   const { base, saveState } = get();
-  if (!base) return false;
+  if (!base) return undefined;
   if (saveState !== 'saved') {
-    notify('Could not change the status: the story has changes that are not saved yet. Resolve them first, then try again.');
-    return false;
+    notify(`Could not ${doing}: the story has changes that are not saved yet. Resolve them first, then try again.`);
+    return undefined;
   }
+  return base;
+}
+
+export async function changeStatus(status: StoryStatus, overrideReason?: string): Promise<boolean> {
+  const base = await savedBase('change the status');
+  if (!base) return false;
   try {
     const changed = await api().setStoryStatus({ id: base.id, status, baseRevision: base.revision, ...(overrideReason ? { overrideReason } : {}) });
     if (openId === changed.id) {
@@ -579,13 +589,8 @@ export function closeRevision(): void {
 
 /** Makes an earlier revision the newest one (history is never rewritten). */
 export async function restoreRevision(revision: number): Promise<boolean> {
-  await flushSave();
-  const { base, saveState } = get();
+  const base = await savedBase('restore the revision');
   if (!base) return false;
-  if (saveState !== 'saved') {
-    notify('Could not restore the revision: the story has changes that are not saved yet. Resolve them first, then try again.');
-    return false;
-  }
   const restored = await attempt(`restore revision ${revision}`, () => api().restoreRevision({ storyId: base.id, revision, baseRevision: base.revision }));
   if (!restored || openId !== restored.id) return false;
   await loadHeroBytes(restored.hero?.asset);
