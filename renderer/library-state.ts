@@ -217,7 +217,7 @@ export function showView(view: LibraryView): void {
 export function selectStory(id: string | null): void {
   useLibrary.setState({ selectedId: id });
   if (id === null) closeStory();
-  else void openStory(id);
+  else holdBadgesWhile(openStory(id));
 }
 
 export async function createStory(title: string, feed: string): Promise<boolean> {
@@ -256,8 +256,8 @@ export async function purgeStory(id: string): Promise<void> {
 
 // ---------------------------------------------------------------------------------------------
 // Coverage badges, fetched for the rows on screen and kept per revision. Two requests at a time
-// at most, so that what the editor asks for (opening a story) never queues behind a screenful of
-// reviews; rows that leave the screen before their turn are not reviewed.
+// at most, and none while a story opens, so that what the editor asks for never queues behind a
+// screenful of reviews; rows that leave the screen before their turn are not reviewed.
 
 interface CoverageBadge {
   blockers: number;
@@ -270,6 +270,18 @@ const BADGE_REQUESTS_AT_ONCE = 2;
 const badgesRequested = new Set<string>();
 let badgeQueue: Pick<StorySummary, 'id' | 'revision'>[] = [];
 let badgesInFlight = 0;
+/** The story being opened: badges wait for it. */
+let badgesHeldBy: Promise<unknown> | null = null;
+
+function holdBadgesWhile(opening: Promise<unknown>): void {
+  const held = opening.catch(() => undefined);
+  badgesHeldBy = held;
+  void held.then(() => {
+    if (badgesHeldBy !== held) return;
+    badgesHeldBy = null;
+    fetchQueuedBadges();
+  });
+}
 
 export const badgeKey = (story: Pick<StorySummary, 'id' | 'revision'>) => `${story.id}@${story.revision}`;
 
@@ -281,7 +293,7 @@ export function requestCoverageBadges(stories: readonly Pick<StorySummary, 'id' 
 
 /** A failure only leaves the badge out (and lets a later request try again). */
 function fetchQueuedBadges(): void {
-  while (badgesInFlight < BADGE_REQUESTS_AT_ONCE) {
+  while (badgesHeldBy === null && badgesInFlight < BADGE_REQUESTS_AT_ONCE) {
     const story = badgeQueue.shift();
     if (!story) return;
     const key = badgeKey(story);
