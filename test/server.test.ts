@@ -224,6 +224,8 @@ describe('the API through the HTTP client', () => {
 
     const created = await client.createStory({ title: 'Harbour reopens', feed: 'Local' });
     expect(created).toMatchObject({ title: 'Harbour reopens', revision: 1, status: 'draft' });
+    expect(await client.listFeeds({})).toEqual(['Local', 'Top Headlines']);
+    expect((await client.listStories({ limit: 1, after: { key: created.updatedAt, id: created.id } })).map((story) => story.id)).toEqual([SAMPLE_ID]);
     const fetched = await client.getStory({ id: created.id });
     const saved = await client.saveStory({ story: { ...fetched, dek: 'Ferries run again.' }, baseRevision: fetched.revision, summary: 'Added a dek' });
     expect(saved).toMatchObject({ revision: 2, dek: 'Ferries run again.' });
