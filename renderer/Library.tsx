@@ -3,7 +3,7 @@
  * a form for a new story, and the trash. Everything works from the keyboard: Tab reaches each
  * control, the arrow keys move through the list, Enter opens a story.
  */
-import { memo, useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { STORY_SORTS, type SearchHit, type Snippet } from '../shared/api';
 import { STORY_STATUSES, type StoryStatus, type StorySummary } from '../shared/model';
 import { formatTime, plural, STATUS_LABELS } from './format';
@@ -173,6 +173,7 @@ function StoryList() {
   const loaded = useLibrary((state) => state.loaded);
   const status = useLibrary((state) => state.status);
   const feed = useLibrary((state) => state.feed);
+  const sort = useLibrary((state) => state.sort);
   const selectedId = useLibrary((state) => state.selectedId);
   const scrollerRef = useRef<HTMLElement>(null);
   const badgeTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
@@ -186,6 +187,12 @@ function StoryList() {
     [hits, stories, status, feed],
   );
   const allLoaded = hits ? hitsComplete : complete;
+
+  // A new query, view, filter or sort shows its list from the top.
+  const shown = hits ? `search ${hitsQuery}` : `list ${view} ${status} ${feed} ${sort}`;
+  useLayoutEffect(() => {
+    scrollerRef.current?.scrollTo({ top: 0 });
+  }, [shown]);
   const loadMore = useCallback((all: boolean) => (hits ? loadMoreHits() : loadMoreStories({ all })), [hits]);
 
   // Badges for the rows on screen once scrolling rests there; the next page before the screen reaches the end.

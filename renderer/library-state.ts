@@ -80,7 +80,9 @@ export async function refreshList(): Promise<void> {
   const state = useLibrary.getState();
   const key = filtersKey(state);
   const request = ++listRequest;
-  const limit = key === listedFor ? Math.max(LIST_PAGE_SIZE, state.stories.length) : LIST_PAGE_SIZE;
+  const wanted = key === listedFor ? Math.max(LIST_PAGE_SIZE, state.stories.length) : LIST_PAGE_SIZE;
+  // One more than wanted, to know without another request whether the list goes on.
+  const limit = wanted + 1;
   const result = await attempt('list the stories', () =>
     Promise.all([api().listStories({ ...listRequestFor(state), limit }), api().listFeeds({ in: state.view })]),
   );

@@ -144,14 +144,17 @@ describe('a library list longer than the screen', () => {
     await scrollListTo('top');
   });
 
-  it('finds a story from far down the list as the editor types, and opens it', async () => {
+  it('finds a story from far down the list as the editor types, shows the results from the top, and opens it', async () => {
     const wanted = listed[STORY_COUNT - 20] as StorySummary;
+    await list().evaluate((element) => element.scrollTo({ top: element.scrollHeight / 2 }));
     const box = page.getByLabel('Search the library');
     await box.click();
     await page.keyboard.type(wanted.title, { delay: 5 });
     const results = page.getByRole('region', { name: 'Search results' });
     await results.waitFor();
     expect(await results.getAttribute('data-query')).toBe(wanted.title);
+    // The results start at the top, wherever the list was scrolled to.
+    expect(await results.evaluate((element) => element.scrollTop)).toBe(0);
     const hit = results.locator(`li.story-row[data-story-id="${wanted.id}"]`);
     await hit.waitFor();
     expect(await hit.locator('mark').count()).toBeGreaterThan(0);
