@@ -117,6 +117,8 @@ export function VirtualList<Item>({
 
   /** What the observers (which outlive a render) read: the latest items, offsets and viewport. */
   const latest = useRef({ items, offsets, keyOf, viewport, heights });
+  /** Where the list is scrolled to now (the state changes only when other rows must render). */
+  const position = useRef<Viewport>(viewport);
   useLayoutEffect(() => {
     latest.current = { items, offsets, keyOf, viewport, heights };
   });
@@ -129,6 +131,7 @@ export function VirtualList<Item>({
     const follow = () => {
       const listTop = list.getBoundingClientRect().top - scroller.getBoundingClientRect().top + scroller.scrollTop;
       const next = { top: scroller.scrollTop - listTop, height: scroller.clientHeight };
+      position.current = next;
       const { items: current, offsets: tops, viewport: shown } = latest.current;
       if (next.height === shown.height && sameRange(rangeFor(tops, current.length, next), rangeFor(tops, current.length, shown))) return;
       latest.current.viewport = next;
@@ -154,7 +157,7 @@ export function VirtualList<Item>({
     (element: HTMLElement | null) => {
       if (!element) return undefined;
       rowSizes.current ??= new ResizeObserver((entries) => {
-        const { items: current, offsets: tops, keyOf: keyOfItem, viewport: shown, heights: known } = latest.current;
+        const { items: current, offsets: tops, keyOf: keyOfItem, heights: known } = latest.current;
         const measuredNow = new Map<string, number>();
         let shift = 0;
         for (const entry of entries) {
@@ -167,7 +170,7 @@ export function VirtualList<Item>({
           measuredNow.set(key, height);
           const top = tops[index] ?? 0;
           const counted = (tops[index + 1] ?? top) - top;
-          if (top + counted <= shown.top) shift += height - counted;
+          if (top + counted <= position.current.top) shift += height - counted;
         }
         if (measuredNow.size === 0) return;
         const scroller = scrollerRef.current;
