@@ -217,8 +217,7 @@ export async function openStory(id: string): Promise<void> {
   clearTimers();
   set({ ...(get().story?.id === id ? get() : EMPTY), loading: true });
   const loaded = await attempt('open the story', async () => {
-    const story = await api().getStory({ id });
-    await Promise.all([loadLibraryRules(), loadHeroBytes(story.hero?.asset), loadDraftPrefix()]);
+    const [story] = await Promise.all([api().getStory({ id }), loadLibraryRules(), loadDraftPrefix()]);
     return story;
   });
   if (request !== openRequest) return;
@@ -230,7 +229,17 @@ export async function openStory(id: string): Promise<void> {
   const keptDiffers = kept !== null && JSON.stringify(kept.story) !== JSON.stringify(loaded);
   set({ ...EMPTY, story: loaded, base: loaded, keptDraft: keptDiffers ? kept : null });
   if (kept && !keptDiffers) forgetDraft(id);
-  refreshDerived(true);
+  // The header shows first; the review and the page (which needs the hero's bytes) follow once
+  // it is painted.
+  await attempt('load the hero image', () => loadHeroBytes(loaded.hero?.asset));
+  afterPaint(() => {
+    if (request === openRequest) refreshDerived(true);
+  });
+}
+
+/** Runs `work` after the browser has painted what is on screen now. */
+function afterPaint(work: () => void): void {
+  requestAnimationFrame(() => setTimeout(work, 0));
 }
 
 export function closeStory(): void {

@@ -76,6 +76,12 @@ export async function startWorkbench(browser: Browser): Promise<Workbench> {
 // ---------------------------------------------------------------------------------------------
 // One tab of the workbench.
 
+/** What the drag-and-drop and clipboard helpers use in the page, typed as far as they use it. */
+interface PageGlobals {
+  DataTransfer: new () => { items: { add(file: File): void } };
+  ClipboardEvent: new (type: string, init: { clipboardData: unknown; bubbles: boolean; cancelable: boolean }) => unknown;
+}
+
 export class WorkbenchPage {
   readonly library: LibraryPanel;
   readonly story: StoryPanel;
@@ -240,9 +246,11 @@ export class StoryPanel {
   }
 
   /** Drops an image file on the hero area, as dragging it from the desktop does. */
+  // The callbacks run in the page; the tests' types have no DOM, hence `PageGlobals`.
   async dropHeroFile(name: string, mimeType: string, bytes: Buffer): Promise<void> {
     const dataTransfer = await this.page.evaluateHandle(
       ([fileName, type, base64]) => {
+        const { DataTransfer } = globalThis as unknown as PageGlobals;
         const transfer = new DataTransfer();
         transfer.items.add(new File([Uint8Array.from(atob(base64), (character) => character.charCodeAt(0))], fileName, { type }));
         return transfer;
@@ -257,9 +265,10 @@ export class StoryPanel {
     await this.heroArea().focus();
     await this.heroArea().evaluate(
       (area, [fileName, type, base64]) => {
+        const { DataTransfer, ClipboardEvent } = globalThis as unknown as PageGlobals;
         const transfer = new DataTransfer();
         transfer.items.add(new File([Uint8Array.from(atob(base64), (character) => character.charCodeAt(0))], fileName, { type }));
-        area.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }));
+        (area as unknown as { dispatchEvent(event: unknown): boolean }).dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }));
       },
       [name, mimeType, bytes.toString('base64')] as const,
     );
