@@ -1,7 +1,8 @@
 /**
  * The workbench benchmark (browser mode, headless Chromium, a 10,000-story library): time from
  * opening the address until the library list is shown and answers a click, search-as-you-type
- * from the last keystroke to the results painted, and opening a story until its headline shows.
+ * from the last keystroke to the results painted, and opening a story until its headline shows
+ * (and, for information, until its coverage review and finished page show beside it).
  * Prints a table and writes bench-results/workbench.json. `npm run bench:workbench`.
  *
  * Each figure is taken in the page, as an editor would feel it: from the input event's own time
@@ -92,6 +93,7 @@ async function main(): Promise<void> {
     const interactive: number[] = [];
     const search: number[] = [];
     const open: number[] = [];
+    const openFull: number[] = [];
     const driver = { interactive: [] as number[], search: [] as number[], open: [] as number[] };
     try {
       for (let round = 0; round < ROUNDS + 1; round++) {
@@ -110,11 +112,14 @@ async function main(): Promise<void> {
         // Opening a story: from the click to its own headline in the pane.
         const title = (await first.locator('.story-title').textContent()) ?? '';
         await watchPaint(page, 'open', 'h1', title);
+        // And until its coverage review and finished page are there too (they follow the header).
+        await watchPaint(page, 'open-full', '.story-pane .coverage .figures');
         start = startTimer();
         await first.click();
         await page.getByRole('heading', { level: 1, name: title, exact: true }).waitFor();
         if (keep) driver.open.push(elapsedMs(start));
         if (keep) open.push((await paintedAt(page, 'open')) - (await lastInputAt(page)));
+        if (keep) openFull.push((await paintedAt(page, 'open-full')) - (await lastInputAt(page)));
 
         // Search as you type: from the last keystroke to the first highlighted result of the
         // whole term. The list says which query its results answer (data-query), so the answer
@@ -141,6 +146,7 @@ async function main(): Promise<void> {
       row('ui-interactive', `library view interactive, ${STORIES.toLocaleString('en')} stories`, interactive, 1500),
       row('ui-search', 'search as you type, keystroke to results', search, 50),
       row('ui-open-story', 'open a story', open, 200),
+      row('ui-open-story-full', '  the same, until its review and page show', openFull),
       row('ui-interactive-driver', '  the same, timed by the driver: interactive', driver.interactive),
       row('ui-search-driver', '  the same, timed by the driver: search', driver.search),
       row('ui-open-story-driver', '  the same, timed by the driver: open', driver.open),
