@@ -12,6 +12,7 @@ import {
   createStory,
   loadMoreHits,
   loadMoreStories,
+  emptyTrash,
   purgeStory,
   requestCoverageBadges,
   restoreStory,
@@ -43,7 +44,7 @@ export function Library() {
     <nav className="library" aria-label="Library">
       <SearchBox />
       <Filters />
-      {view === 'active' ? <NewStoryForm /> : <h2 className="view-title">Trash</h2>}
+      {view === 'active' ? <NewStoryForm /> : <TrashHeader />}
       <StoryList />
       <div className="view-switch">
         <button type="button" aria-pressed={view === 'active'} onClick={() => showView('active')}>
@@ -58,6 +59,43 @@ export function Library() {
 }
 
 /** Each keystroke searches at once (library-state.ts drops answers the editor has typed past). */
+/** The trash's title, and Empty Trash, which asks first: it cannot be undone. */
+function TrashHeader() {
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const empty = useLibrary((state) => state.loaded && state.stories.length === 0);
+  return (
+    <div className="trash-header">
+      <h2 className="view-title">Trash</h2>
+      {confirming ? (
+        <p className="confirm-empty" role="group" aria-label="Empty the trash?">
+          <span>Delete every story in the trash and its history for good?</span>
+          <button
+            type="button"
+            className="danger"
+            disabled={busy}
+            onClick={async () => {
+              setBusy(true);
+              await emptyTrash();
+              setBusy(false);
+              setConfirming(false);
+            }}
+          >
+            Delete them all
+          </button>
+          <button type="button" autoFocus onClick={() => setConfirming(false)}>
+            Keep them
+          </button>
+        </p>
+      ) : (
+        <button type="button" disabled={empty} onClick={() => setConfirming(true)}>
+          Empty trash…
+        </button>
+      )}
+    </div>
+  );
+}
+
 function SearchBox() {
   const query = useLibrary((state) => state.query);
   const view = useLibrary((state) => state.view);

@@ -9,7 +9,7 @@ import type { SearchHit } from '../shared/api';
 import type { StoryStatus, StorySummary } from '../shared/model';
 import { cursorAfter } from '../shared/list-paging';
 import { api } from './connection';
-import { attempt } from './notices';
+import { attempt, notify } from './notices';
 import { closeStory, openStory } from './story-state';
 
 export type LibraryView = 'active' | 'trash';
@@ -253,6 +253,23 @@ export async function restoreStory(id: string): Promise<void> {
 export async function purgeStory(id: string): Promise<void> {
   if (!(await attempt('delete the story for good', () => api().purgeStory({ id })))) return;
   if (useLibrary.getState().selectedId === id) selectStory(null);
+  await Promise.all([refreshList(), refreshSearch()]);
+}
+
+/**
+ * Deletes every story in the trash for good, with its history, one by one; says how many went
+ * and stops at the first that cannot be deleted (the rest stay in the trash).
+ */
+export async function emptyTrash(): Promise<void> {
+  const trashed = await attempt('list the trash', () => api().listStories({ in: 'trash' }));
+  if (!trashed) return;
+  let deleted = 0;
+  for (const story of trashed) {
+    if (!(await attempt(`delete “${story.title || 'Untitled story'}” for good`, () => api().purgeStory({ id: story.id })))) break;
+    deleted++;
+    if (useLibrary.getState().selectedId === story.id) selectStory(null);
+  }
+  if (deleted > 0) notify(`Deleted ${deleted === 1 ? 'one story' : `${deleted} stories`} from the trash for good.`, 'news');
   await Promise.all([refreshList(), refreshSearch()]);
 }
 

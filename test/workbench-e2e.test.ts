@@ -133,7 +133,7 @@ describe('the workbench in browser mode', { timeout: 60_000 }, () => {
     await tab.library.search('');
   });
 
-  it('moves a story to the trash, finds it there, and restores it', async () => {
+  it('moves a story to the trash, finds it there, restores it, and empties the trash', async () => {
     const tab = await open();
     await tab.library.createStory('Harbour strike ends', 'Business');
     await tab.story.pane.getByRole('button', { name: 'Move to trash' }).click();
@@ -146,6 +146,19 @@ describe('the workbench in browser mode', { timeout: 60_000 }, () => {
     await trashed.waitFor({ state: 'detached' });
     await tab.library.showStories();
     await tab.library.row('Harbour strike ends').waitFor();
+
+    // Emptying the trash asks first, then deletes what is there for good.
+    await tab.library.createStory('Ferry timetable changes', 'Local');
+    await tab.story.pane.getByRole('button', { name: 'Move to trash' }).click();
+    await tab.library.row('Ferry timetable changes').waitFor({ state: 'detached' });
+    await tab.library.showTrash();
+    await tab.library.row('Ferry timetable changes').waitFor();
+    await tab.page.getByRole('button', { name: 'Empty trash…' }).click();
+    await tab.page.getByRole('group', { name: 'Empty the trash?' }).getByRole('button', { name: 'Delete them all' }).click();
+    await tab.page.getByText('The trash is empty.').waitFor();
+    await tab.page.getByRole('status').filter({ hasText: 'Deleted one story from the trash for good.' }).waitFor();
+    expect((await library().service.listStories({ in: 'trash' })).length).toBe(0);
+    expect((await library().service.listStories({})).map((story) => story.title).sort()).toEqual(['Harbour strike ends', SAMPLE.title].sort());
   });
 
   it('attaches a hero image chosen with the file chooser, with its credit, and shows it in the preview', async () => {
