@@ -289,8 +289,8 @@ const StoryRow = memo(function StoryRow({ story, hit, inTrash, selected }: { sto
           {story.feed ? <span className="feed">{story.feed}</span> : null}
           <span className={`badge status-${story.status}`}>{STATUS_LABELS[story.status]}</span>
           {badge ? (
-            <span className={badge.blockers > 0 ? 'badge coverage-blocked' : 'badge coverage-clear'} title="Coverage review">
-              {badge.blockers > 0 ? plural(badge.blockers, 'blocker') : badge.warnings > 0 ? plural(badge.warnings, 'warning') : 'Covered'}
+            <span className={badge.blockers > 0 ? 'badge coverage-blocked' : badge.sentences === 0 ? 'badge' : 'badge coverage-clear'} title="Coverage review">
+              {badge.blockers > 0 ? plural(badge.blockers, 'blocker') : badge.warnings > 0 ? plural(badge.warnings, 'warning') : badge.sentences === 0 ? 'No text yet' : 'Covered'}
             </span>
           ) : null}
           <span>{plural(story.sourceCount, 'source')}</span>

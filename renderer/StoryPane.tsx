@@ -8,8 +8,8 @@ import { useEffect, useId, useState } from 'react';
 import { SEVERITIES, type CoverageReport, type Severity } from '../shared/coverage-schema';
 import { STORY_STATUSES, type StoryStatus } from '../shared/model';
 import { slugFromTitle } from '../shared/story-text';
-import { appPageAddress, storyOfThisWindow } from './api';
-import { inElectron, openDialog } from './commands';
+import { storyOfThisWindow } from './api';
+import { inElectron, openDialog, openStoryWindow } from './commands';
 import { Dialog } from './dialogs/Dialog';
 import { Field } from './Field';
 import { formatTime, plural, STATUS_LABELS } from './format';
@@ -58,7 +58,7 @@ export function StoryPane() {
           <SaveIndicator />
           <div className="story-actions">
             {storyOfThisWindow() === null ? (
-              <button type="button" onClick={() => window.open(appPageAddress(`?story=${encodeURIComponent(story.id)}`), '_blank')}>
+              <button type="button" onClick={() => openStoryWindow(story.id)}>
                 {inElectron() ? 'Open in new window' : 'Open in new tab'}
               </button>
             ) : null}

@@ -5,6 +5,7 @@
  */
 import { create } from 'zustand';
 import { commandForKeyPress, type WindowCommand } from '../shared/commands';
+import { appPageAddress, storyOfThisWindow } from './api';
 import { api } from './connection';
 import { showView, useLibrary } from './library-state';
 import { attempt, notify } from './notices';
@@ -47,9 +48,24 @@ export async function backUpLibrary(): Promise<void> {
   notify(`The library is backed up to ${backup.path} (${describeBytes(backup.byteLength)}).${removed}`, 'news');
 }
 
+/** Opens a story in a window (Electron) or tab (browser mode) of its own. */
+export function openStoryWindow(id: string): void {
+  window.open(appPageAddress(`?story=${encodeURIComponent(id)}`), '_blank');
+}
+
+/** In a story's own window (no library beside it), New Story makes an untitled story and opens its window. */
+async function newStoryInItsOwnWindow(): Promise<void> {
+  const story = await attempt('create the story', () => api().createStory({ title: '' }));
+  if (story) openStoryWindow(story.id);
+}
+
 export function runCommand(command: WindowCommand): void {
   switch (command) {
     case 'new-story':
+      if (storyOfThisWindow() !== null) {
+        void newStoryInItsOwnWindow();
+        return;
+      }
       if (useLibrary.getState().view !== 'active') showView('active');
       focusField('input[aria-label="New story title"]');
       return;
@@ -66,7 +82,8 @@ export function runCommand(command: WindowCommand): void {
       void backUpLibrary();
       return;
     case 'find-in-library':
-      focusField('#library-search');
+      if (storyOfThisWindow() !== null) notify('This window shows one story: search the library from the library window.', 'news');
+      else focusField('#library-search');
       return;
     case 'show-history':
       if (openStoryId() === null) notify('Open a story to see its revision history.', 'news');

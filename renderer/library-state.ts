@@ -281,6 +281,8 @@ export async function emptyTrash(): Promise<void> {
 interface CoverageBadge {
   blockers: number;
   warnings: number;
+  /** Sentences in the sections and the timeline: a story without any has nothing to cover yet. */
+  sentences: number;
 }
 
 export const useCoverageBadges = create<Record<string, CoverageBadge>>(() => ({}));
@@ -322,7 +324,8 @@ function fetchQueuedBadges(): void {
     api()
       .reviewStory({ id: story.id })
       .then(
-        (report) => useCoverageBadges.setState({ [key]: { blockers: report.counts.blocker, warnings: report.counts.warning } }),
+        (report) =>
+          useCoverageBadges.setState({ [key]: { blockers: report.counts.blocker, warnings: report.counts.warning, sentences: report.figures.sentences.total } }),
         () => badgesRequested.delete(key),
       )
       .finally(() => {

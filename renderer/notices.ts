@@ -32,11 +32,15 @@ export function describeError(error: unknown, doing: string): string {
   return `Could not ${doing}: ${String(error)}`;
 }
 
+/** How long news stays on screen; errors stay until dismissed. */
+const NEWS_SHOWN_MS = 12_000;
+
 /** Shows a message; one already on screen is not shown twice (a dropped connection fails many calls). */
 export function notify(message: string, tone: Notice['tone'] = 'error'): void {
-  useNotices.setState((state) =>
-    state.notices.some((notice) => notice.message === message) ? state : { notices: [...state.notices, { id: nextNoticeId++, message, tone }] },
-  );
+  if (useNotices.getState().notices.some((notice) => notice.message === message)) return;
+  const id = nextNoticeId++;
+  useNotices.setState((state) => ({ notices: [...state.notices, { id, message, tone }] }));
+  if (tone === 'news') setTimeout(() => dismissNotice(id), NEWS_SHOWN_MS);
 }
 
 /** `text` as a sentence: with a full stop unless it ends in one already (or in ? or !). */

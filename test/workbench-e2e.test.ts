@@ -97,6 +97,8 @@ describe('the workbench in browser mode', { timeout: 60_000 }, () => {
     const tab = await open();
     await tab.library.createStory('Budget talks resume', 'Economy');
     await tab.story.heading().filter({ hasText: 'Budget talks resume' }).waitFor();
+    // A story without text has nothing to cover yet, and its badge says so.
+    await tab.library.row('Budget talks resume').locator('.badge', { hasText: 'No text yet' }).waitFor();
 
     await tab.story.setField('Title', 'Budget talks resume in Brussels');
     await tab.story.setField('Dek', 'Finance ministers return to the table after a week of silence.');
@@ -249,6 +251,14 @@ describe('the workbench in browser mode', { timeout: 60_000 }, () => {
     await tab.library.row('Seoul and Warsaw open security talks').waitFor();
     await tab.story.heading().filter({ hasText: 'Seoul and Warsaw open security talks' }).waitFor();
     expect(await tab.story.field('Title').inputValue()).toBe('Seoul and Warsaw open security talks');
+
+    // New Story in a story's own window opens the new story in a window of its own too.
+    const another = storyTab.page.context().waitForEvent('page');
+    await storyTab.press('Control+Alt+n');
+    const newTab = new WorkbenchPage(await another);
+    pages.push(newTab);
+    await newTab.story.heading().filter({ hasText: 'Untitled story' }).waitFor();
+    expect((await library().service.listStories({})).length).toBe(2);
   });
 
   /**
