@@ -1,0 +1,211 @@
+// The story pane's editing state (renderer/story-state.ts) against the real service over a fresh
+// library, in Node with fake timers, so that the cases a browser test can only hit by luck are
+// played out exactly: typing while a save is on its way, a save that fails and is retried, a
+// stale base revision, a field that cannot be saved, a draft kept across windows, the publish gate.
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ApiHandlers } from '../../shared/api';
+import { StorydeskError } from '../../shared/errors';
+import type { Story } from '../../shared/model';
+import { openLibraryService } from '../../electron/library';
+import type { LibraryStore } from '../../electron/store/store';
+import { freshLibraryPath, sampleStory } from '../helpers/library';
+
+/** The page's localStorage, in memory. */
+class MemoryStorage {
+  private readonly items = new Map<string, string>();
+  get length(): number {
+    return this.items.size;
+  }
+  key(index: number): string | null {
+    return [...this.items.keys()][index] ?? null;
+  }
+  getItem(key: string): string | null {
+    return this.items.get(key) ?? null;
+  }
+  setItem(key: string, value: string): void {
+    this.items.set(key, String(value));
+  }
+  removeItem(key: string): void {
+    this.items.delete(key);
+  }
+  clear(): void {
+    this.items.clear();
+  }
+}
+
+const storage = new MemoryStorage();
+Object.assign(globalThis, {
+  localStorage: storage,
+  requestAnimationFrame: (callback: () => void) => setTimeout(callback, 16),
+});
+
+// Imported after the globals above exist.
+const editor = await import('../../renderer/story-state');
+const { setBackend } = await import('../../renderer/connection');
+const { useNotices } = await import('../../renderer/notices');
+
+const SAMPLE_ID = sampleStory().id;
+
+interface Library {
+  store: LibraryStore;
+  service: ApiHandlers;
+  /** While set, saves wait for it: a save "on its way". */
+  hold: { until?: Promise<void> };
+  /** While true, saves fail as a full disk would. */
+  failing: { on: boolean };
+  saves: number;
+}
+
+let library: Library;
+
+function startLibrary(): Library {
+  const { store, service } = openLibraryService(freshLibraryPath(), { author: 'Editor' });
+  const state: Library = { store, service, hold: {}, failing: { on: false }, saves: 0 };
+  const api: ApiHandlers = {
+    ...service,
+    saveStory: async (request) => {
+      await state.hold.until;
+      if (state.failing.on) throw new StorydeskError('library-unusable', 'the disk is full (simulated)');
+      state.saves++;
+      return service.saveStory(request);
+    },
+  };
+  setBackend({ api, listen: () => () => undefined });
+  return state;
+}
+
+const state = () => editor.useStoryEditor.getState();
+const stored = (id = SAMPLE_ID): Promise<Story> => library.service.getStory({ id });
+/** Lets the timers run (autosave, retries, the preview) and the answers arrive. */
+const pass = (ms: number) => vi.advanceTimersByTimeAsync(ms);
+
+beforeAll(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+});
+
+beforeEach(async () => {
+  storage.clear();
+  useNotices.setState({ notices: [] });
+  library = startLibrary();
+  await editor.openStory(SAMPLE_ID);
+  await pass(100);
+});
+
+afterEach(async () => {
+  editor.closeStory();
+  await pass(5_000);
+  library.store.close();
+});
+
+describe('editing a story', () => {
+  it('saves once typing pauses, as one revision, and the review and page follow the draft', async () => {
+    editor.editHeader('title', 'Seoul and');
+    await pass(200);
+    editor.editHeader('title', 'Seoul and Warsaw talk');
+    expect(state().saveState).toBe('unsaved');
+    await pass(200);
+    expect(state().previewHtml).toContain('Seoul and Warsaw talk');
+    expect(library.saves).toBe(0);
+    await pass(editor.AUTOSAVE_DELAY_MS);
+    expect(state().saveState).toBe('saved');
+    expect(library.saves).toBe(1);
+    expect((await stored()).title).toBe('Seoul and Warsaw talk');
+    expect((await stored()).revision).toBe(2);
+    expect(storage.length).toBe(0);
+  });
+
+  it('keeps what is typed while a save is on its way, and saves it next, on the new revision', async () => {
+    let release = () => {};
+    library.hold.until = new Promise((resolve) => (release = resolve));
+    editor.editHeader('dek', 'First words.');
+    await pass(editor.AUTOSAVE_DELAY_MS + 10);
+    expect(state().saveState).toBe('saving');
+    editor.editHeader('dek', 'First words. Then more.');
+    release();
+    library.hold.until = undefined;
+    await pass(10);
+    expect(state().base?.revision).toBe(2);
+    expect(state().story?.dek).toBe('First words. Then more.');
+    expect(state().saveState).toBe('unsaved');
+    await pass(editor.AUTOSAVE_DELAY_MS + 10);
+    expect(state().saveState).toBe('saved');
+    expect(await stored()).toMatchObject({ dek: 'First words. Then more.', revision: 3 });
+  });
+
+  it('retries a failed save, says why, and keeps the text meanwhile', async () => {
+    library.failing.on = true;
+    editor.editHeader('feed', 'Asia-Pacific');
+    await pass(editor.AUTOSAVE_DELAY_MS + 10);
+    expect(state().saveState).toBe('failed');
+    expect(state().saveError).toBe('Could not save: the disk is full (simulated). Your text is kept; trying again in 1 s.');
+    await pass(1_000);
+    expect(state().saveError).toContain('trying again in 3 s');
+    library.failing.on = false;
+    await pass(3_000);
+    expect(state().saveState).toBe('saved');
+    expect((await stored()).feed).toBe('Asia-Pacific');
+  });
+
+  it('does not save a field that breaks the rules, and saves once it is mended', async () => {
+    editor.editHeader('slug', 'Not A Slug');
+    await pass(editor.AUTOSAVE_DELAY_MS * 3);
+    expect(state().saveState).toBe('invalid');
+    expect(state().problems.slug).toMatch(/lowercase letters and digits/);
+    expect(state().story?.slug).toBe('Not A Slug');
+    expect(library.saves).toBe(0);
+    editor.editHeader('slug', 'not-a-slug-now');
+    expect(state().problems).toEqual({});
+    await pass(editor.AUTOSAVE_DELAY_MS + 10);
+    expect((await stored()).slug).toBe('not-a-slug-now');
+  });
+
+  it('meets a save from elsewhere as a conflict with its changes listed, and keeps mine as a copy', async () => {
+    const theirs = await stored();
+    await library.service.saveStory({ story: { ...theirs, feed: 'World' }, baseRevision: theirs.revision });
+    editor.editHeader('dek', 'Mine.');
+    await pass(editor.AUTOSAVE_DELAY_MS + 10);
+    expect(state().saveState).toBe('conflict');
+    expect(state().conflict?.changes).toEqual(['Feed: «Top Headlines» → «World»']);
+    // Typing goes on into the draft while the banner decides; nothing is saved over theirs.
+    editor.editHeader('dek', 'Mine, still.');
+    await pass(editor.AUTOSAVE_DELAY_MS * 2);
+    expect((await stored()).dek).toBeUndefined();
+
+    const copyId = await editor.keepMineAsCopy();
+    expect(copyId).toBeDefined();
+    expect(await stored(copyId)).toMatchObject({ dek: 'Mine, still.', feed: 'Top Headlines', status: 'draft' });
+    expect(await stored()).toMatchObject({ feed: 'World' });
+    expect(state()).toMatchObject({ saveState: 'saved', conflict: null });
+  });
+
+  it('offers a draft that was never saved back when the story opens again, even in another window', async () => {
+    library.failing.on = true;
+    editor.editHeader('title', 'Typed before the window closed');
+    await pass(editor.AUTOSAVE_DELAY_MS + 10);
+    editor.closeStory();
+    await pass(100);
+    expect(useNotices.getState().notices.map((notice) => notice.message)).toContain(
+      'Your changes to “Typed before the window closed” are not saved yet. They are kept in this window: open the story again to restore them.',
+    );
+    library.failing.on = false;
+
+    await editor.openStory(SAMPLE_ID);
+    expect(state().story?.title).toBe(sampleStory().title);
+    expect(state().keptDraft?.story.title).toBe('Typed before the window closed');
+    editor.restoreKeptDraft();
+    await pass(editor.AUTOSAVE_DELAY_MS + 10);
+    expect((await stored()).title).toBe('Typed before the window closed');
+    expect(storage.length).toBe(0);
+  });
+
+  it('asks for a reason to publish over blockers, and publishes with one', async () => {
+    expect(await editor.changeStatus('published')).toBe(false);
+    expect(state().publishGate?.blockers).toHaveLength(18);
+    expect((await stored()).status).toBe('draft');
+    expect(await editor.changeStatus('published', 'Confirmed by phone.')).toBe(true);
+    expect(state().publishGate).toBeNull();
+    expect((await stored()).status).toBe('published');
+    const [latest] = await library.service.listRevisions({ storyId: SAMPLE_ID });
+    expect(latest?.overrideReason).toBe('Confirmed by phone.');
+  });
+});
