@@ -88,6 +88,8 @@ describe('the desktop app', () => {
     expect(refusal).toMatchObject({ code: 'not-found' });
     const policy = await window.evaluate(async () => (await fetch(page().location.href)).headers.get('content-security-policy'));
     expect(policy).toContain("script-src 'self'");
+    // The workbench itself: the library lists the sample story.
+    await window.getByRole('navigation', { name: 'Library' }).getByText(/South Korea and Poland/).first().waitFor();
 
 
     // Navigation away is denied (a file: address is not even handed to the system).
@@ -105,6 +107,9 @@ describe('the desktop app', () => {
     await window.evaluate((url) => void page().open(url), `app://storydesk/index.html?story=${SAMPLE_ID}`);
     const storyWindow = await opened;
     expect(storyWindow.url()).toBe(`app://storydesk/index.html?story=${SAMPLE_ID}`);
+    // The story's window shows that story alone, ready to edit.
+    await storyWindow.getByRole('main', { name: 'Story' }).getByRole('heading', { level: 1, name: /South Korea and Poland/ }).waitFor();
+    expect(await storyWindow.getByRole('navigation', { name: 'Library' }).count()).toBe(0);
     await window.evaluate((url) => void page().open(url), `app://storydesk/index.html?story=${SAMPLE_ID}`);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(app.windows()).toHaveLength(2);
