@@ -80,22 +80,13 @@ function CommandBar() {
 export function App() {
   useEffect(() => listenForShortcuts(), []);
   useSaveBeforeLeaving();
-  if (storyOfThisWindow() !== null) {
-    // A story's own window: the story alone, without the library.
-    return (
-      <div className="workbench story-window">
-        <CommandBar />
-        <Notices />
-        <StoryPane />
-        <Dialogs />
-      </div>
-    );
-  }
+  // A story's own window shows the story alone, without the library.
+  const storyWindow = storyOfThisWindow() !== null;
   return (
-    <div className="workbench">
+    <div className={storyWindow ? 'workbench story-window' : 'workbench'}>
       <CommandBar />
       <Notices />
-      <Library />
+      {storyWindow ? null : <Library />}
       <StoryPane />
       <Dialogs />
     </div>
