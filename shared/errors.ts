@@ -133,6 +133,12 @@ export function errorFromPayload(payload: ErrorPayload): StorydeskError {
       error.message = payload.message;
       return error;
     }
+    case 'not-found': {
+      const id = details.id;
+      const error = new NotFoundError(String(details.what ?? 'item'), typeof id === 'number' ? id : String(id ?? ''));
+      error.message = payload.message;
+      return error;
+    }
     case 'publish-blocked': {
       const blockers = Array.isArray(details.blockers) ? (details.blockers as BlockerSummary[]) : [];
       const error = new PublishBlockedError(String(details.storyId ?? ''), blockers, String(details.action ?? 'publishing it'));

@@ -474,7 +474,7 @@ describe('the API over IPC', () => {
       // Errors travel as payloads the renderer turns back into typed errors.
       const missing = await call('getStory', trusted, { id: 'no-such-story' });
       expect(missing).toMatchObject({ ok: false, error: { code: 'not-found' } });
-      if (!missing.ok) expect(errorFromPayload(missing.error)).toMatchObject({ name: 'StorydeskError', code: 'not-found', message: 'story "no-such-story" does not exist' });
+      if (!missing.ok) expect(errorFromPayload(missing.error)).toMatchObject({ name: 'NotFoundError', code: 'not-found', message: 'story "no-such-story" does not exist' });
       const invalid = await call('getStory', trusted, { id: 'x', extra: true });
       expect(invalid).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
       if (!invalid.ok) expect(JSON.stringify(invalid.error.details)).toContain('extra');
@@ -597,7 +597,9 @@ describe('the preload, as built (dist/preload.cjs)', () => {
       (reason: unknown) => reason,
     );
     expect(rejection).toEqual(payload);
-    expect(errorFromPayload(rejection as ErrorPayload)).toMatchObject({ code: 'not-found', message: 'story "x" does not exist', details: { id: 'x' } });
+    const rebuilt = errorFromPayload(rejection as ErrorPayload);
+    expect(rebuilt).toBeInstanceOf(NotFoundError);
+    expect(rebuilt).toMatchObject({ code: 'not-found', message: 'story "x" does not exist', details: { id: 'x' } });
 
     const { bridge: confused } = loadPreload(() => 'not a result');
     await expect((confused.listStories as (request: unknown) => Promise<unknown>)({})).rejects.toMatchObject({ code: 'internal' });
