@@ -109,15 +109,26 @@ const set = (patch: Partial<StoryEditorState>) => useStoryEditor.setState(patch)
 // What the preview and the review need besides the story: the library's rules and hero bytes.
 
 let libraryRules: CoverageRulesPatch | null = null;
-const heroBytes = new Map<string, Uint8Array>();
+
+/**
+ * Hero images by SHA-256, as base64 (how the API carries them) and as a data: URL for the <img>,
+ * each made once. The most recently used few are kept.
+ */
+const heroImages = new Map<string, { base64: string; dataUrl: string }>();
+const HERO_IMAGES_KEPT = 8;
+
+function keepHeroImage(asset: AssetRef, base64: string): void {
+  heroImages.delete(asset.sha256);
+  heroImages.set(asset.sha256, { base64, dataUrl: `data:${asset.mediaType};base64,${base64}` });
+  for (const sha256 of heroImages.keys()) {
+    if (heroImages.size <= HERO_IMAGES_KEPT) break;
+    if (sha256 !== get().story?.hero?.asset.sha256) heroImages.delete(sha256);
+  }
+}
 
 async function loadLibraryRules(): Promise<CoverageRulesPatch> {
   if (libraryRules === null) libraryRules = (await api().getCoverageRules({})).library;
   return libraryRules;
-}
-
-function bytesFromBase64(data: string): Uint8Array {
-  return Uint8Array.from(atob(data), (character) => character.charCodeAt(0));
 }
 
 function base64FromBytes(bytes: Uint8Array): string {
@@ -128,15 +139,15 @@ function base64FromBytes(bytes: Uint8Array): string {
 }
 
 async function loadHeroBytes(asset: AssetRef | undefined): Promise<void> {
-  if (!asset || heroBytes.has(asset.sha256)) return;
+  if (!asset || heroImages.has(asset.sha256)) return;
   const { data } = await api().getAsset({ sha256: asset.sha256 });
-  heroBytes.set(asset.sha256, bytesFromBase64(data));
+  keepHeroImage(asset, data);
 }
 
 /** The finished page for `story`, as the HTML export makes it. */
 export function pageFor(story: Story): string {
-  const bytes = story.hero ? heroBytes.get(story.hero.asset.sha256) : undefined;
-  return renderStoryPage(story, bytes ? { hero: { kind: 'data', bytes } } : {});
+  const image = story.hero ? heroImages.get(story.hero.asset.sha256) : undefined;
+  return renderStoryPage(story, image ? { hero: { kind: 'base64', data: image.base64 } } : {});
 }
 
 function reviewFor(story: Story): CoverageReport {
@@ -535,10 +546,10 @@ export async function attachHeroFile(file: Blob & { name?: string }): Promise<vo
     notify(`${name} cannot be the hero image: it is ${(file.size / 1024 / 1024).toFixed(1)} MB, and the limit is 32 MB.`);
     return;
   }
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  const asset = await attempt('store the image', () => api().putAsset({ mediaType: file.type as ImageMediaType, data: base64FromBytes(bytes) }));
+  const data = base64FromBytes(new Uint8Array(await file.arrayBuffer()));
+  const asset = await attempt('store the image', () => api().putAsset({ mediaType: file.type as ImageMediaType, data }));
   if (!asset) return;
-  heroBytes.set(asset.sha256, bytes);
+  keepHeroImage(asset, data);
   editStory((story) => ({
     ...story,
     hero: story.hero ? { ...story.hero, asset } : { asset, alt: '', caption: '', credit: '', usageTerms: '' },
@@ -567,8 +578,7 @@ export function removeHero(): void {
 }
 
 export function heroImageUrl(asset: AssetRef): string | undefined {
-  const bytes = heroBytes.get(asset.sha256);
-  return bytes ? `data:${asset.mediaType};base64,${base64FromBytes(bytes)}` : undefined;
+  return heroImages.get(asset.sha256)?.dataUrl;
 }
 
 // ---------------------------------------------------------------------------------------------

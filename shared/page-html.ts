@@ -25,8 +25,10 @@ import {
 
 /** How the page reaches the hero image's bytes. */
 export type HeroSource =
-  /** Inline, as a data: URI: a standalone page (export, bundle, live preview). */
+  /** Inline, as a data: URI: a standalone page (export, bundle). */
   | { kind: 'data'; bytes: Uint8Array }
+  /** Inline from base64 the caller holds already (the live preview, which keeps images so). */
+  | { kind: 'base64'; data: string }
   /** By URL relative to the page: the static site, which writes each asset once. */
   | { kind: 'url'; url: string };
 
@@ -227,7 +229,7 @@ function heroImageHtml(hero: HeroImage, source: HeroSource | undefined): string 
   } else {
     // The media type lands inside an attribute: only the four the model allows.
     if (!(IMAGE_MEDIA_TYPES as readonly string[]).includes(mediaType)) return '';
-    src = `data:${mediaType};base64,${encodeBase64(source.bytes)}`;
+    src = `data:${mediaType};base64,${source.kind === 'data' ? encodeBase64(source.bytes) : source.data}`;
   }
   const size = Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0 ? ` width="${width}" height="${height}"` : '';
   return `<img src="${escapeHtml(src)}" alt="${escapeHtml(hero.alt)}"${size}>`;

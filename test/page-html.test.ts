@@ -69,6 +69,10 @@ describe('renderStoryPage and the seed page', () => {
   const html = renderStoryPage(sample, { hero: { kind: 'data', bytes: heroBytes } });
   const page = bodyText(html);
 
+  it('makes the same page from the hero’s base64 as from its bytes (the live preview keeps base64)', () => {
+    expect(renderStoryPage(sample, { hero: { kind: 'base64', data: Buffer.from(heroBytes).toString('base64') } })).toBe(html);
+  });
+
   it('shows the seed page’s words in the seed’s order', () => {
     const { pieces, alt } = seedPiecesInOrder();
     expectInOrder(page, pieces);
