@@ -211,14 +211,14 @@ export function setFilters(filters: Partial<Pick<LibraryState, 'status' | 'feed'
 
 export function showView(view: LibraryView): void {
   useLibrary.setState({ view, selectedId: null, status: '', feed: '' });
-  closeStory();
+  void closeStory();
   void refreshList();
   void refreshSearch();
 }
 
 export function selectStory(id: string | null): void {
   useLibrary.setState({ selectedId: id });
-  if (id === null) closeStory();
+  if (id === null) void closeStory();
   else holdBadgesWhile(openStory(id));
 }
 

@@ -183,6 +183,7 @@ async function loadDraftPrefix(): Promise<void> {
 }
 
 function keepDraft(story: Story, baseRevision: number): void {
+  if (pendingKeep?.story.id === story.id) cancelPendingKeep();
   try {
     localStorage.setItem(draftPrefix + story.id, JSON.stringify({ story, baseRevision, keptAt: new Date().toISOString() }));
   } catch {
@@ -190,12 +191,41 @@ function keepDraft(story: Story, baseRevision: number): void {
   }
 }
 
+/** Typing keeps the draft once it pauses briefly, not on every keystroke (a story can be large). */
+const KEEP_DELAY_MS = 250;
+let pendingKeep: { story: Story; baseRevision: number } | undefined;
+let keepTimer: ReturnType<typeof setTimeout> | undefined;
+
+function keepDraftSoon(story: Story, baseRevision: number): void {
+  pendingKeep = { story, baseRevision };
+  clearTimeout(keepTimer);
+  keepTimer = setTimeout(keepPendingDraft, KEEP_DELAY_MS);
+}
+
+function cancelPendingKeep(): void {
+  clearTimeout(keepTimer);
+  pendingKeep = undefined;
+}
+
+/** Writes the draft that waits to be kept, now: before a save, and when the page goes away. */
+export function keepPendingDraft(): void {
+  const pending = pendingKeep;
+  if (pending) keepDraft(pending.story, pending.baseRevision);
+}
+
 function forgetDraft(id: string): void {
+  if (pendingKeep?.story.id === id) cancelPendingKeep();
   try {
     localStorage.removeItem(draftPrefix + id);
   } catch {
     // Nothing to forget.
   }
+}
+
+/** Forgets the kept draft of a story no longer on screen if it is what was just saved. */
+function forgetDraftIfSaved(sent: Story): void {
+  const kept = readKeptDraft(sent.id);
+  if (kept && JSON.stringify(kept.story) === JSON.stringify(sent)) forgetDraft(sent.id);
 }
 
 function readKeptDraft(id: string): StoryEditorState['keptDraft'] {
@@ -253,10 +283,12 @@ function afterPaint(work: () => void): void {
   requestAnimationFrame(() => setTimeout(work, 0));
 }
 
-export function closeStory(): void {
-  void leaveStory();
+/** Saves what is pending (see leaveStory), then shows no story. */
+export async function closeStory(): Promise<void> {
+  const request = ++openRequest;
+  await leaveStory();
+  if (request !== openRequest) return;
   openId = null;
-  openRequest++;
   clearTimers();
   set(EMPTY);
 }
@@ -322,7 +354,7 @@ export function editStory(change: (story: Story) => Story): void {
   const invalid = Object.keys(problems).length > 0;
   const state: SaveState = saveState === 'conflict' ? 'conflict' : invalid ? 'invalid' : 'unsaved';
   set({ story: next, problems, saveState: state });
-  keepDraft(next, base.revision);
+  keepDraftSoon(next, base.revision);
   refreshDerived();
   clearTimeout(saveTimer);
   if (state === 'unsaved') saveTimer = setTimeout(() => void saveNow(), AUTOSAVE_DELAY_MS);
@@ -345,7 +377,8 @@ export async function saveNow(): Promise<void> {
       retries = 0;
       clearTimeout(retryTimer);
       if (openId !== saved.id) {
-        forgetDraft(saved.id);
+        // Left while saving: what was typed after this save began is kept, not forgotten.
+        forgetDraftIfSaved(story);
         return;
       }
       const current = get().story;
@@ -384,6 +417,7 @@ export async function saveNow(): Promise<void> {
 
 /** Saves what is pending at once: before another story opens, the window closes or the status changes. */
 export async function flushSave(): Promise<void> {
+  keepPendingDraft();
   const { saveState } = get();
   if (saveState === 'unsaved' || saveState === 'failed' || saving) await saveNow();
 }

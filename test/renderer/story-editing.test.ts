@@ -92,7 +92,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  editor.closeStory();
+  void editor.closeStory();
   await pass(5_000);
   library.store.close();
 });
@@ -130,6 +130,21 @@ describe('editing a story', () => {
     await pass(editor.AUTOSAVE_DELAY_MS + 10);
     expect(state().saveState).toBe('saved');
     expect(await stored()).toMatchObject({ dek: 'First words. Then more.', revision: 3 });
+  });
+
+  it('saves what was typed during a save even when the story is closed at once', async () => {
+    let release = () => {};
+    library.hold.until = new Promise((resolve) => (release = resolve));
+    editor.editHeader('dek', 'A');
+    await pass(editor.AUTOSAVE_DELAY_MS + 10);
+    expect(state().saveState).toBe('saving');
+    editor.editHeader('dek', 'A and B');
+    void editor.closeStory();
+    release();
+    library.hold.until = undefined;
+    await pass(editor.AUTOSAVE_DELAY_MS * 2);
+    expect((await stored()).dek).toBe('A and B');
+    expect(storage.length).toBe(0);
   });
 
   it('retries a failed save, says why, and keeps the text meanwhile', async () => {
@@ -182,7 +197,7 @@ describe('editing a story', () => {
     library.failing.on = true;
     editor.editHeader('title', 'Typed before the window closed');
     await pass(editor.AUTOSAVE_DELAY_MS + 10);
-    editor.closeStory();
+    void editor.closeStory();
     await pass(100);
     expect(useNotices.getState().notices.map((notice) => notice.message)).toContain(
       'Your changes to “Typed before the window closed” are not saved yet. They are kept in this window: open the story again to restore them.',
