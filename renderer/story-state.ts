@@ -315,7 +315,8 @@ export async function reloadOpenStory(options: { rulesChanged?: boolean } = {}):
   if (saveState === 'saved') {
     set({ story: theirs, base: theirs, revisions: null });
     refreshDerived(true);
-  } else if (saveState !== 'conflict') {
+  } else {
+    // Unsaved edits meet a newer version: the conflict banner (or, already showing, its newest).
     showConflict(theirs);
   }
 }
