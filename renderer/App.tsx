@@ -11,19 +11,30 @@ import { currentLibrary } from './connection';
 import { Dialogs } from './dialogs/Dialogs';
 import { Library } from './Library';
 import { Notices } from './Notices';
-import { flushSave, hasUnsavedChanges } from './story-state';
+import { flushSave, hasSaveUnderWay, hasUnsavedChanges, keepPendingDraft } from './story-state';
 import { StoryPane } from './StoryPane';
 
 function useSaveBeforeLeaving(): void {
   useEffect(() => {
+    let closing = false;
     const onBeforeUnload = (event: BeforeUnloadEvent) => {
-      if (!hasUnsavedChanges()) return;
-      // Save first. A browser asks the editor whether to leave; in Electron the window closes
-      // itself once the save is through (a failed save keeps it open, with the edits).
+      keepPendingDraft();
+      if (closing || !hasUnsavedChanges()) return;
+      if (inElectron()) {
+        // The window waits for a save that can go through now, then closes itself; whatever
+        // cannot be saved (a conflict, a full disk) is kept in the window's storage either way,
+        // so it never holds the window open.
+        if (!hasSaveUnderWay()) return;
+        event.preventDefault();
+        void flushSave().then(() => {
+          closing = true;
+          window.close();
+        });
+        return;
+      }
+      // A browser asks the editor whether to leave; the save starts meanwhile.
       event.preventDefault();
-      void flushSave().then(() => {
-        if (inElectron() && !hasUnsavedChanges()) window.close();
-      });
+      void flushSave();
     };
     const onHidden = () => {
       if (document.visibilityState === 'hidden') void flushSave();

@@ -495,6 +495,12 @@ async function leaveStory(): Promise<void> {
   }
 }
 
+/** Whether edits wait for a save that can go through now (not a conflict, a field to mend or a failed save). */
+export function hasSaveUnderWay(): boolean {
+  const { saveState } = get();
+  return saveState === 'unsaved' || saveState === 'saving';
+}
+
 /** Whether closing the window now would lose anything (it also flushes what it can). */
 export function hasUnsavedChanges(): boolean {
   const { saveState } = get();
