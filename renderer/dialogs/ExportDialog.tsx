@@ -12,6 +12,7 @@ import { plural } from '../format';
 import { describeError } from '../notices';
 import { flushSave, openStoryId, useStoryEditor } from '../story-state';
 import { Dialog } from './Dialog';
+import { Elapsed } from './Elapsed';
 
 const FORMATS: { format: ExportFormat; label: string; hint: string }[] = [
   { format: 'html', label: 'Web page (.html)', hint: 'One self-contained file, images included.' },
@@ -178,7 +179,7 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
         ) : null}
         {working ? (
           <p className="progress-line" role="status">
-            <progress aria-label="Exporting" /> Exporting…
+            <progress aria-label="Exporting" /> {scope === 'library' ? 'Exporting every story; a large library takes a minute or more…' : 'Exporting…'} <Elapsed />
           </p>
         ) : null}
         <div className="dialog-actions">

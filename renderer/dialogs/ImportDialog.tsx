@@ -12,6 +12,7 @@ import { api, currentLibrary } from '../connection';
 import { selectStory } from '../library-state';
 import { describeError } from '../notices';
 import { Dialog } from './Dialog';
+import { Elapsed } from './Elapsed';
 
 type ConflictChoice = (typeof IMPORT_CONFLICT_CHOICES)[number];
 
@@ -165,7 +166,8 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
         ))}
         {progress ? (
           <p className="progress-line" role="status">
-            <progress aria-label="Importing" max={files.length} value={progress.done} /> Importing file {progress.done + 1} of {files.length}: {progress.current}
+            <progress aria-label="Importing" max={files.length} value={progress.done} /> Importing file {progress.done + 1} of {files.length}: {progress.current}{' '}
+            <Elapsed key={progress.current} />
           </p>
         ) : null}
         <div className="dialog-actions">
