@@ -45,7 +45,13 @@ export function StoryPane() {
   if (!story) {
     return (
       <main className="story-pane empty-pane" aria-label="Story">
-        <p>{loading ? 'Opening the story…' : 'Choose a story in the library, or create one.'}</p>
+        <p>
+          {loading
+            ? 'Opening the story…'
+            : storyOfThisWindow() !== null
+              ? 'This window’s story is no longer open here (it was moved to the trash, or could not be opened). Find it in the library window; the trash can restore it.'
+              : 'Choose a story in the library, or create one.'}
+        </p>
       </main>
     );
   }
