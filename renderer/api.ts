@@ -133,6 +133,10 @@ function browserBackend(token: string): Backend {
         EventSource,
         onEvent: (event) => (event.type === 'story-changed' ? onStoryChanged(event.id) : onResync()),
         onOpen: onResync,
+        schedule: (work, delayMs) => {
+          const timer = setTimeout(work, delayMs);
+          return () => clearTimeout(timer);
+        },
       });
     },
   };

@@ -11,6 +11,19 @@ export interface Notice {
   message: string;
   /** Errors stay until dismissed; news (a backup made) is said politely and can be dismissed too. */
   tone: 'error' | 'news';
+  /** The server could not be reached: the notice goes by itself once it can be again. */
+  offline?: boolean;
+}
+
+/** Whether `error` says the back end could not be reached at all (no answer, not a refusal). */
+export function isUnreachable(error: unknown): boolean {
+  return error instanceof HttpTransportError && error.status === undefined;
+}
+
+/** The connection is back: notices that said it was lost go. */
+export function dismissOfflineNotices(): void {
+  if (!useNotices.getState().notices.some((notice) => notice.offline)) return;
+  useNotices.setState((state) => ({ notices: state.notices.filter((notice) => !notice.offline) }));
 }
 
 interface NoticesState {
@@ -36,10 +49,10 @@ export function describeError(error: unknown, doing: string): string {
 const NEWS_SHOWN_MS = 12_000;
 
 /** Shows a message; one already on screen is not shown twice (a dropped connection fails many calls). */
-export function notify(message: string, tone: Notice['tone'] = 'error'): void {
+export function notify(message: string, tone: Notice['tone'] = 'error', options: { offline?: boolean } = {}): void {
   if (useNotices.getState().notices.some((notice) => notice.message === message)) return;
   const id = nextNoticeId++;
-  useNotices.setState((state) => ({ notices: [...state.notices, { id, message, tone }] }));
+  useNotices.setState((state) => ({ notices: [...state.notices, { id, message, tone, ...(options.offline ? { offline: true } : {}) }] }));
   if (tone === 'news') setTimeout(() => dismissNotice(id), NEWS_SHOWN_MS);
 }
 
@@ -57,7 +70,7 @@ export async function attempt<Result>(doing: string, work: () => Promise<Result>
   try {
     return await work();
   } catch (error) {
-    notify(describeError(error, doing));
+    notify(describeError(error, doing), 'error', { offline: isUnreachable(error) });
     return undefined;
   }
 }

@@ -5,6 +5,7 @@
 import { storyOfThisWindow, type Backend } from './api';
 import { runCommand } from './commands';
 import { setBackend } from './connection';
+import { dismissOfflineNotices } from './notices';
 import { refreshList, refreshSearch, selectStory } from './library-state';
 import { openStoryId, reloadOpenStory } from './story-state';
 
@@ -21,6 +22,8 @@ export function startWorkbench(connected: Backend): () => void {
       if (openStoryId() === id) void reloadOpenStory();
     },
     onResync: () => {
+      // The event stream (re)opened: the server answers again.
+      dismissOfflineNotices();
       void refreshList();
       void refreshSearch();
       void reloadOpenStory({ rulesChanged: true });

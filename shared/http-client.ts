@@ -212,7 +212,14 @@ export function createHttpClient(options: HttpClientOptions): ApiHandlers {
 export interface EventSourceLike {
   addEventListener(type: string, listener: (event: { data?: unknown }) => void): void;
   close(): void;
+  /** 2 (CLOSED) once the browser has given up on the stream and will not reconnect by itself. */
+  readonly readyState?: number;
 }
+
+/** EventSource's readyState once it has given up. */
+const EVENT_SOURCE_CLOSED = 2;
+/** Waits before opening a stream the browser gave up on (a dropped connection, the server away). */
+const REOPEN_DELAYS_MS = [1_000, 2_000, 5_000, 10_000];
 export type EventSourceConstructor = new (url: string) => EventSourceLike;
 
 export interface EventSubscription {
@@ -222,12 +229,19 @@ export interface EventSubscription {
   EventSource: EventSourceConstructor;
   onEvent: (event: ServerEvent) => void;
   /**
-   * The stream opened, or opened again after a break (EventSource reconnects by itself): events
-   * may have been missed meanwhile, so refetch what is on screen.
+   * The stream opened, or opened again after a break: events may have been missed meanwhile, so
+   * refetch what is on screen.
    */
   onOpen?: () => void;
-  /** The stream broke; EventSource retries unless the server refused it (a new run, a new token). */
+  /** The stream broke. EventSource retries by itself after most breaks; see `schedule`. */
   onError?: () => void;
+  /**
+   * Runs `work` after `delayMs` and returns a function that cancels it (the page's setTimeout;
+   * this file does no I/O of its own). With it, a stream the browser gave up on (the network
+   * was down, the server refused it) is opened again after a pause: 1, 2, 5, then every 10 s,
+   * until the subscription is stopped. Without it such a stream stays closed.
+   */
+  schedule?: (work: () => void, delayMs: number) => () => void;
 }
 
 export function eventsUrl(baseUrl: string): string {
@@ -240,22 +254,49 @@ export function eventsUrl(baseUrl: string): string {
  * newer server, say) are skipped.
  */
 export function subscribeToEvents(subscription: EventSubscription): () => void {
-  const { url, token, EventSource, onEvent, onOpen, onError } = subscription;
-  const source = new EventSource(`${url}${url.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`);
-  for (const type of SERVER_EVENT_TYPES) {
-    source.addEventListener(type, (message) => {
-      if (typeof message.data !== 'string') return;
-      let data: unknown;
-      try {
-        data = JSON.parse(message.data);
-      } catch {
-        return;
-      }
-      const parsed = ServerEventSchema.safeParse(data);
-      if (parsed.success && parsed.data.type === type) onEvent(parsed.data);
+  const { url, token, EventSource, onEvent, onOpen, onError, schedule } = subscription;
+  let source: EventSourceLike;
+  let stopped = false;
+  let failures = 0;
+  let cancelReopen: (() => void) | undefined;
+
+  const open = () => {
+    source = new EventSource(`${url}${url.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`);
+    const current = source;
+    for (const type of SERVER_EVENT_TYPES) {
+      current.addEventListener(type, (message) => {
+        // Only the stream in use speaks; one given up on and replaced is not heard.
+        if (current !== source || typeof message.data !== 'string') return;
+        let data: unknown;
+        try {
+          data = JSON.parse(message.data);
+        } catch {
+          return;
+        }
+        const parsed = ServerEventSchema.safeParse(data);
+        if (parsed.success && parsed.data.type === type) onEvent(parsed.data);
+      });
+    }
+    current.addEventListener('open', () => {
+      failures = 0;
+      onOpen?.();
     });
-  }
-  if (onOpen) source.addEventListener('open', () => onOpen());
-  if (onError) source.addEventListener('error', () => onError());
-  return () => source.close();
+    current.addEventListener('error', () => {
+      onError?.();
+      if (!schedule || stopped || current !== source || current.readyState !== EVENT_SOURCE_CLOSED) return;
+      current.close();
+      const delay = REOPEN_DELAYS_MS[Math.min(failures, REOPEN_DELAYS_MS.length - 1)] ?? 10_000;
+      failures++;
+      cancelReopen = schedule(() => {
+        if (!stopped) open();
+      }, delay);
+    });
+  };
+
+  open();
+  return () => {
+    stopped = true;
+    cancelReopen?.();
+    source.close();
+  };
 }

@@ -310,6 +310,8 @@ describe('the workbench in browser mode', { timeout: 60_000 }, () => {
     expect(await first.story.field('Feed').inputValue()).toBe('Asia-Pacific');
     expect((await library().service.getStory({ id: SAMPLE_ID })).feed).toBe('Asia-Pacific');
     await first.story.waitUntilSaved();
+    // The messages that said the server could not be reached go once it answers again.
+    await expect.poll(() => first.notices().count(), { timeout: 20_000 }).toBe(0);
   });
 
   it('keeps typing that could not be saved, retries, and offers it back after a reload', async () => {
