@@ -250,6 +250,12 @@ export function collectBytes(write: (sink: ByteSink) => void): Uint8Array {
       length += chunk.byteLength;
     },
   });
+  return joinChunks(chunks, length);
+}
+
+/** `chunks` one after another in one array of `length` bytes (their total). */
+function joinChunks(chunks: readonly Uint8Array[], length: number): Uint8Array {
+  if (chunks.length === 1 && chunks[0]?.byteLength === length) return chunks[0];
   const bytes = new Uint8Array(length);
   let at = 0;
   for (const chunk of chunks) {
@@ -1233,14 +1239,7 @@ export function inflateInSteps(packed: Uint8Array, limit: number): Uint8Array | 
     if (error instanceof UnpackStopped) return undefined;
     throw error;
   }
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const data = new Uint8Array(produced);
-  let at = 0;
-  for (const chunk of chunks) {
-    data.set(chunk, at);
-    at += chunk.length;
-  }
-  return data;
+  return joinChunks(chunks, produced);
 }
 
 /** CRC-32 (IEEE) tables for eight bytes at a time ("slicing by 8"): table k is for a byte k places back. */
