@@ -7,7 +7,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import type { z } from 'zod';
-import { api, API_METHODS, type Api, type ApiHandlers, type ApiMethod, type ApiResponse, type RevisionSummary } from '../shared/api';
+import { api, API_METHODS, MAX_ASSET_BYTES, type Api, type ApiHandlers, type ApiMethod, type ApiResponse, type RevisionSummary } from '../shared/api';
 import { blockersOf, reviewCoverage, rulesForStory } from '../shared/coverage';
 import { CoverageRulesPatchSchema, mergeCoverageRules, type CoverageRulesPatch } from '../shared/coverage-schema';
 import { InvalidInputError, parseOrThrow, PublishBlockedError } from '../shared/errors';
@@ -19,9 +19,6 @@ import { exportLibraryBundle, importBundle } from './bundles';
 import { exportStory } from './exports';
 import { backupLibrary, listBackups, type BackupPolicy } from './store/backups';
 import type { LibraryStore, StoredRevision, StoryHead } from './store/store';
-
-/** The largest image Storydesk stores (decoded bytes). */
-export const MAX_ASSET_BYTES = 32 * 1024 * 1024;
 
 export interface ServiceOptions {
   /** Who revisions are attributed to when a request names no author. */

@@ -6,6 +6,7 @@
 import { useRef, useState, type ClipboardEvent, type DragEvent } from 'react';
 import { IMAGE_MEDIA_TYPES } from '../shared/model';
 import { Field } from './Field';
+import { formatBytes } from './format';
 import { attachHeroFile, editHero, heroImageUrl, removeHero, useStoryEditor, type HeroLinkField, type HeroTextField } from './story-state';
 
 const TEXT_FIELDS: { field: HeroTextField; label: string; multiline?: boolean; hint?: string }[] = [
@@ -79,7 +80,7 @@ export function HeroEditor() {
         )}
         {hero ? (
           <p className="hint">
-            {hero.asset.width} × {hero.asset.height}, {hero.asset.mediaType.replace('image/', '').toUpperCase()}, {Math.max(1, Math.round(hero.asset.byteLength / 1024))} KB
+            {hero.asset.width} × {hero.asset.height}, {hero.asset.mediaType.replace('image/', '').toUpperCase()}, {formatBytes(hero.asset.byteLength)}
           </p>
         ) : null}
       </div>

@@ -7,6 +7,7 @@ import { create } from 'zustand';
 import { commandForKeyPress, type WindowCommand } from '../shared/commands';
 import { appPageAddress, storyOfThisWindow } from './api';
 import { api } from './connection';
+import { formatBytes } from './format';
 import { showView, useLibrary } from './library-state';
 import { attempt, notify } from './notices';
 import { openStoryId, saveNow } from './story-state';
@@ -37,15 +38,11 @@ function focusField(selector: string): void {
   });
 }
 
-function describeBytes(bytes: number): string {
-  return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
 export async function backUpLibrary(): Promise<void> {
   const backup = await attempt('back up the library', () => api().backupLibrary({}));
   if (!backup) return;
   const removed = backup.removed.length > 0 ? ` ${backup.removed.length} older backup${backup.removed.length === 1 ? ' was' : 's were'} removed, as the retention policy says.` : '';
-  notify(`The library is backed up to ${backup.path} (${describeBytes(backup.byteLength)}).${removed}`, 'news');
+  notify(`The library is backed up to ${backup.path} (${formatBytes(backup.byteLength)}).${removed}`, 'news');
 }
 
 /** Opens a story in a window (Electron) or tab (browser mode) of its own. */

@@ -13,3 +13,8 @@ export const STATUS_LABELS: Record<StoryStatus, string> = { draft: 'Draft', revi
 export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;
 }
+
+/** A size as an editor reads it: "84 KB", "5.3 MB". */
+export function formatBytes(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}

@@ -12,15 +12,16 @@
  * loses nothing: reopening the story offers the kept draft back.
  */
 import { create } from 'zustand';
-import type { RevisionSummary } from '../shared/api';
+import { MAX_ASSET_BYTES, type RevisionSummary } from '../shared/api';
+import { encodeBase64 } from '../shared/base64';
 import { reviewCoverage, rulesForStory } from '../shared/coverage';
 import type { CoverageReport, CoverageRulesPatch } from '../shared/coverage-schema';
-import type { BlockerSummary } from '../shared/errors';
-import { formatPath, PublishBlockedError, StorydeskError } from '../shared/errors';
+import { formatPath, PublishBlockedError, StorydeskError, type BlockerSummary } from '../shared/errors';
 import { IMAGE_MEDIA_TYPES, StorySchema, type AssetRef, type HeroImage, type ImageMediaType, type Story, type StoryStatus } from '../shared/model';
 import { renderStoryPage } from '../shared/page-html';
 import { describeStoryChanges } from '../shared/story-changes';
 import { api, currentLibrary } from './connection';
+import { formatBytes } from './format';
 import { asSentence, attempt, describeError, notify } from './notices';
 
 /** How long typing must pause before the draft is saved. */
@@ -129,13 +130,6 @@ function keepHeroImage(asset: AssetRef, base64: string): void {
 async function loadLibraryRules(): Promise<CoverageRulesPatch> {
   if (libraryRules === null) libraryRules = (await api().getCoverageRules({})).library;
   return libraryRules;
-}
-
-function base64FromBytes(bytes: Uint8Array): string {
-  let text = '';
-  const chunk = 0x8000;
-  for (let index = 0; index < bytes.length; index += chunk) text += String.fromCharCode(...bytes.subarray(index, index + chunk));
-  return btoa(text);
 }
 
 async function loadHeroBytes(asset: AssetRef | undefined): Promise<void> {
@@ -570,9 +564,6 @@ export function cancelPublish(): void {
 // ---------------------------------------------------------------------------------------------
 // The hero image.
 
-/** The back end's limit for one image. */
-export const MAX_HERO_BYTES = 32 * 1024 * 1024;
-
 /**
  * Stores the image file as the story's hero. The text fields of a hero being replaced are kept;
  * a file that is not a PNG, JPEG, WebP or GIF, or is too large, is refused with a notice.
@@ -583,11 +574,11 @@ export async function attachHeroFile(file: Blob & { name?: string }): Promise<vo
     notify(`${name} cannot be the hero image: it is ${file.type ? `a ${file.type} file` : 'not an image'}, and the hero must be a PNG, JPEG, WebP or GIF image.`);
     return;
   }
-  if (file.size > MAX_HERO_BYTES) {
-    notify(`${name} cannot be the hero image: it is ${(file.size / 1024 / 1024).toFixed(1)} MB, and the limit is 32 MB.`);
+  if (file.size > MAX_ASSET_BYTES) {
+    notify(`${name} cannot be the hero image: it is ${formatBytes(file.size)}, and the limit is ${formatBytes(MAX_ASSET_BYTES)}.`);
     return;
   }
-  const data = base64FromBytes(new Uint8Array(await file.arrayBuffer()));
+  const data = encodeBase64(new Uint8Array(await file.arrayBuffer()));
   const asset = await attempt('store the image', () => api().putAsset({ mediaType: file.type as ImageMediaType, data }));
   if (!asset) return;
   keepHeroImage(asset, data);

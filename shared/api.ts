@@ -100,6 +100,9 @@ export type ImportResult = z.infer<typeof ImportResultSchema>;
 /** The library's own coverage rules, and the rules they make with the defaults. */
 export const CoverageSettingsSchema = z.strictObject({ library: CoverageRulesPatchSchema, effective: CoverageRulesSchema });
 
+/** The largest image Storydesk stores (decoded bytes); `putAsset` refuses larger ones. */
+export const MAX_ASSET_BYTES = 32 * 1024 * 1024;
+
 export const api = {
   listStories: {
     request: ListStoriesRequestSchema,

@@ -8,7 +8,7 @@ import { useId, useState } from 'react';
 import type { ExportedFile, ExportFormat } from '../../shared/api';
 import { PublishBlockedError, type BlockerSummary } from '../../shared/errors';
 import { api } from '../connection';
-import { plural } from '../format';
+import { formatBytes, plural } from '../format';
 import { describeError } from '../notices';
 import { flushSave, openStoryId, useStoryEditor } from '../story-state';
 import { Dialog } from './Dialog';
@@ -36,11 +36,6 @@ export function saveFile(file: ExportedFile): void {
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
-
-function describeSize(base64Length: number): string {
-  const bytes = Math.floor((base64Length * 3) / 4);
-  return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
 export function ExportDialog({ onClose }: { onClose: () => void }) {
@@ -83,7 +78,7 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
     return (
       <Dialog title="Exported" onClose={onClose} className="export-dialog">
         <p role="status">
-          Saved <strong>{done.fileName}</strong> ({describeSize(done.data.length)}) to your downloads.
+          Saved <strong>{done.fileName}</strong> ({formatBytes(Math.floor((done.data.length * 3) / 4))}) to your downloads.
         </p>
         {done.notes.length > 0 ? (
           <>

@@ -6,9 +6,11 @@
  */
 import { useEffect, useId, useState } from 'react';
 import { IMPORT_CONFLICT_CHOICES, type ImportResult } from '../../shared/api';
+import { encodeBase64 } from '../../shared/base64';
 import { MAX_REQUEST_BYTES } from '../../shared/http-client';
 import { inElectron } from '../commands';
 import { api, currentLibrary } from '../connection';
+import { formatBytes } from '../format';
 import { selectStory } from '../library-state';
 import { describeError } from '../notices';
 import { Dialog } from './Dialog';
@@ -35,16 +37,10 @@ function isZip(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
 }
 
-function base64FromBytes(bytes: Uint8Array): string {
-  let text = '';
-  for (let index = 0; index < bytes.length; index += 0x8000) text += String.fromCharCode(...bytes.subarray(index, index + 0x8000));
-  return btoa(text);
-}
-
 async function importFile(file: File, onConflict: ConflictChoice): Promise<FileOutcome> {
   const bytes = new Uint8Array(await file.arrayBuffer());
   try {
-    if (isZip(bytes)) return { name: file.name, result: await api().importBundle({ data: base64FromBytes(bytes), onConflict }) };
+    if (isZip(bytes)) return { name: file.name, result: await api().importBundle({ data: encodeBase64(bytes), onConflict }) };
     let text: string;
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -160,7 +156,7 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
         </select>
         {files.filter(tooLargeForBrowserMode).map((file) => (
           <p key={file.name} className="field-problem">
-            “{file.name}” is {(file.size / 1024 / 1024).toFixed(0)} MB, more than browser mode can take in one request. Import it from the command line
+            “{file.name}” is {formatBytes(file.size)}, more than browser mode can take in one request. Import it from the command line
             instead: <code>npx storydesk import --library {JSON.stringify(libraryPath ?? 'LIBRARY')} {JSON.stringify(file.name)}</code> (or use the desktop app).
           </p>
         ))}
