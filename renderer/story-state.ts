@@ -132,7 +132,7 @@ async function loadLibraryRules(): Promise<CoverageRulesPatch> {
   return libraryRules;
 }
 
-async function loadHeroBytes(asset: AssetRef | undefined): Promise<void> {
+async function loadHeroImage(asset: AssetRef | undefined): Promise<void> {
   if (!asset || heroImages.has(asset.sha256)) return;
   const { data } = await api().getAsset({ sha256: asset.sha256 });
   keepHeroImage(asset, data);
@@ -266,7 +266,7 @@ export async function openStory(id: string): Promise<void> {
   if (kept && !keptDiffers) forgetDraft(id);
   // The header shows first; the review and the page (which needs the hero's bytes) follow once
   // it is painted.
-  await attempt('load the hero image', () => loadHeroBytes(loaded.hero?.asset));
+  await attempt('load the hero image', () => loadHeroImage(loaded.hero?.asset));
   afterPaint(() => {
     if (request === openRequest) refreshDerived(true);
   });
@@ -301,7 +301,7 @@ export async function reloadOpenStory(options: { rulesChanged?: boolean } = {}):
   if (!base || !story || openId !== id) return;
   const theirs = await attempt('reload the story', () => api().getStory({ id }));
   if (!theirs || openId !== id) return;
-  await Promise.all([loadLibraryRules(), loadHeroBytes(theirs.hero?.asset)]);
+  await Promise.all([loadLibraryRules(), loadHeroImage(theirs.hero?.asset)]);
   if (theirs.revision === base.revision) {
     refreshDerived(true);
     return;
@@ -429,7 +429,7 @@ export function reloadTheirs(): void {
   if (!conflict) return;
   forgetDraft(conflict.theirs.id);
   set({ story: conflict.theirs, base: conflict.theirs, conflict: null, saveState: 'saved', saveError: null, problems: {}, revisions: null });
-  void loadHeroBytes(conflict.theirs.hero?.asset).then(() => refreshDerived(true));
+  void loadHeroImage(conflict.theirs.hero?.asset).then(() => refreshDerived(true));
   refreshDerived(true);
 }
 
@@ -628,7 +628,7 @@ export async function viewRevision(revision: number): Promise<void> {
   if (id === null) return;
   const shown = await attempt(`open revision ${revision}`, async () => {
     const result = await api().getRevision({ storyId: id, revision });
-    await loadHeroBytes(result.story.hero?.asset);
+    await loadHeroImage(result.story.hero?.asset);
     return result;
   });
   if (shown && openId === id) set({ viewing: { ...shown, previewHtml: pageFor(shown.story) } });
@@ -644,7 +644,7 @@ export async function restoreRevision(revision: number): Promise<boolean> {
   if (!base) return false;
   const restored = await attempt(`restore revision ${revision}`, () => api().restoreRevision({ storyId: base.id, revision, baseRevision: base.revision }));
   if (!restored || openId !== restored.id) return false;
-  await loadHeroBytes(restored.hero?.asset);
+  await loadHeroImage(restored.hero?.asset);
   set({ story: restored, base: restored, viewing: null, revisions: null });
   refreshDerived(true);
   void loadRevisions();
