@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ApiHandlers, ExportFormat, ExportedFile } from '../shared/api';
+import { importFileKind, NOT_A_BUNDLE_REASON } from '../shared/bundle';
 import { StorydeskError } from '../shared/errors';
 import { exportLibraryBundleToFile, importBundleFile, writeFileAtomically, type ImportConflictChoice } from './bundles';
 import { writeSite } from './exports';
@@ -131,11 +132,6 @@ export interface ImportSummary {
   summary: string;
 }
 
-/** A zip's first bytes: a bundle, whatever the file is called. */
-function isZip(bytes: Uint8Array): boolean {
-  return bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 0x03 || bytes[2] === 0x05) && (bytes[3] === 0x04 || bytes[3] === 0x06);
-}
-
 /** The first four bytes of a file (fewer when it is shorter). */
 function fileStart(file: string): Uint8Array {
   const handle = fs.openSync(file, 'r');
@@ -149,7 +145,9 @@ function fileStart(file: string): Uint8Array {
 }
 
 async function importOne(store: LibraryStore, service: ApiHandlers, file: string, onConflict: ImportConflictChoice): Promise<ImportSummary> {
-  if (isZip(fileStart(file))) {
+  const kind = importFileKind(path.basename(file), fileStart(file));
+  if (kind === 'not-a-bundle') throw new StorydeskError('invalid-input', NOT_A_BUNDLE_REASON);
+  if (kind === 'bundle') {
     // Read by offsets from the file, checked in full, then written in one transaction.
     const result = importBundleFile(store, file, { onConflict });
     const lines = [

@@ -33,6 +33,24 @@ export const SUPPORTED_FORMAT_VERSIONS: readonly number[] = [1];
 export const BUNDLE_EXTENSION = '.storybundle';
 export const BUNDLE_MEDIA_TYPE = 'application/zip';
 
+/** What a file given to import is, from its name and its first four bytes. */
+export type ImportFileKind =
+  /** A zip: read as a bundle, whatever the file is called. */
+  | 'bundle'
+  /** Anything else: read as a page copied as text. */
+  | 'text'
+  /** Named as a bundle but not a zip: damaged, or not a bundle at all. Not read as text. */
+  | 'not-a-bundle';
+
+export const NOT_A_BUNDLE_REASON = `it is named as a bundle (${BUNDLE_EXTENSION}) but is not a zip archive: it is damaged or not a bundle, so nothing was imported from it`;
+
+export function importFileKind(fileName: string, start: Uint8Array): ImportFileKind {
+  // "PK" then 3 4 (a local file header), or 5 6 (the end record of an empty zip).
+  const zip = start[0] === 0x50 && start[1] === 0x4b && (start[2] === 0x03 || start[2] === 0x05) && (start[3] === 0x04 || start[3] === 0x06);
+  if (zip) return 'bundle';
+  return fileName.toLowerCase().endsWith(BUNDLE_EXTENSION) ? 'not-a-bundle' : 'text';
+}
+
 /** A story as a bundle carries it: without `revision`, which is the library's own count. */
 export type BundledStory = Omit<Story, 'revision'>;
 

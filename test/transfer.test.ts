@@ -132,6 +132,17 @@ describe('storydesk import', () => {
     const list = await storydesk('list', '--library', library, '--json');
     expect(JSON.parse(list.stdout)).toHaveLength(2);
   });
+
+  it('refuses a file named as a bundle that is not a zip, rather than reading it as a page', async () => {
+    const library = freshLibraryPath();
+    const named = path.join(freshFolder(), 'from-the-desk.storybundle');
+    fs.writeFileSync(named, 'This was never a bundle.\n');
+    const run = await storydesk('import', named, '--library', library);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('is named as a bundle (.storybundle) but is not a zip archive');
+    const list = await storydesk('list', '--library', library, '--json');
+    expect(JSON.parse(list.stdout)).toHaveLength(1);
+  });
 });
 
 describe('the export API', () => {

@@ -381,9 +381,11 @@ describe('the workbench in browser mode', { timeout: 60_000 }, () => {
     const finished = await importing.importFiles([
       { name: 'broken.storybundle', mimeType: 'application/zip', buffer: Buffer.from('PK\x03\x04 this is not a zip archive') },
       { name: 'seed-story.txt', mimeType: 'text/plain', buffer: seed },
+      { name: 'notes.storybundle', mimeType: 'application/octet-stream', buffer: Buffer.from('Never a bundle.\n') },
     ]);
-    expect(await finished.locator('[role="status"]').textContent()).toBe('1 of 2 files imported; 1 refused, with nothing written from it.');
-    expect(await finished.locator('li.refused').textContent()).toContain('broken.storybundle');
+    expect(await finished.locator('[role="status"]').textContent()).toBe('1 of 3 files imported; 2 refused, with nothing written from them.');
+    expect(await finished.locator('li.refused', { hasText: 'notes.storybundle' }).textContent()).toContain('is not a zip archive');
+    expect(await finished.locator('li.refused', { hasText: 'broken.storybundle' }).count()).toBe(1);
     expect((await library().service.listStories({})).length).toBe(2);
   });
 

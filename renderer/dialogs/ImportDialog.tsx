@@ -7,6 +7,7 @@
 import { useEffect, useId, useState } from 'react';
 import { IMPORT_CONFLICT_CHOICES, type ImportResult } from '../../shared/api';
 import { encodeBase64 } from '../../shared/base64';
+import { importFileKind, NOT_A_BUNDLE_REASON } from '../../shared/bundle';
 import { MAX_REQUEST_BYTES } from '../../shared/http-client';
 import { inElectron } from '../commands';
 import { api, currentLibrary } from '../connection';
@@ -32,15 +33,12 @@ interface FileOutcome {
   error?: string;
 }
 
-/** A zip file (a bundle) starts with "PK\x03\x04"; anything else is read as text. */
-function isZip(bytes: Uint8Array): boolean {
-  return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
-}
-
 async function importFile(file: File, onConflict: ConflictChoice): Promise<FileOutcome> {
   const bytes = new Uint8Array(await file.arrayBuffer());
   try {
-    if (isZip(bytes)) return { name: file.name, result: await api().importBundle({ data: encodeBase64(bytes), onConflict }) };
+    const kind = importFileKind(file.name, bytes.subarray(0, 4));
+    if (kind === 'not-a-bundle') return { name: file.name, error: `Nothing was imported: ${NOT_A_BUNDLE_REASON}.` };
+    if (kind === 'bundle') return { name: file.name, result: await api().importBundle({ data: encodeBase64(bytes), onConflict }) };
     let text: string;
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
