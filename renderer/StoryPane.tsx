@@ -5,15 +5,19 @@
  * banners appear for a conflict with another window or tab and for a draft kept from earlier.
  */
 import { useEffect, useId, useState } from 'react';
-import { SEVERITIES, type CoverageReport, type Severity } from '../shared/coverage-schema';
 import { STORY_STATUSES, type StoryStatus } from '../shared/model';
 import { slugFromTitle } from '../shared/story-text';
 import { storyOfThisWindow } from './api';
 import { inElectron, openDialog, openStoryWindow } from './commands';
+import { CoveragePanel } from './CoveragePanel';
 import { Dialog } from './dialogs/Dialog';
 import { Field } from './Field';
 import { formatTime, plural, STATUS_LABELS } from './format';
 import { HeroEditor } from './HeroEditor';
+import { Preview } from './Preview';
+import { SectionsEditor } from './SectionsEditor';
+import { SourcesPanel } from './SourcesPanel';
+import { TimelineEditor } from './TimelineEditor';
 import { duplicateStory, selectStory, trashStory, useLibrary } from './library-state';
 import {
   cancelPublish,
@@ -27,9 +31,6 @@ import {
   useStoryEditor,
   type SaveState,
 } from './story-state';
-
-const SEVERITY_HEADINGS: Record<Severity, string> = { blocker: 'Blockers', warning: 'Warnings', info: 'Notes' };
-const SEVERITY_NAMES: Record<Severity, [string, string]> = { blocker: ['blocker', 'blockers'], warning: ['warning', 'warnings'], info: ['note', 'notes'] };
 
 export function StoryPane() {
   const story = useStoryEditor((state) => state.story);
@@ -105,12 +106,14 @@ export function StoryPane() {
             <DetailsForm />
             <HeroEditor />
           </fieldset>
-          {report ? <CoverageSummary report={report} /> : null}
+          <SectionsEditor readOnly={inTrash} />
+          <SourcesPanel readOnly={inTrash} />
+          <TimelineEditor readOnly={inTrash} />
         </div>
-        <section className="preview" aria-label="Page preview">
-          <h2>Preview</h2>
-          {previewHtml !== null ? <iframe title="Page preview" sandbox="" srcDoc={previewHtml} /> : null}
-        </section>
+        <aside className="story-side" aria-label="Coverage and preview">
+          {report ? <CoveragePanel report={report} /> : null}
+          <Preview html={previewHtml} />
+        </aside>
       </div>
       <PublishDialog />
     </main>
@@ -337,65 +340,5 @@ function PublishDialog() {
         </div>
       </form>
     </Dialog>
-  );
-}
-
-// ---------------------------------------------------------------------------------------------
-
-export function CoverageSummary({ report }: { report: CoverageReport }) {
-  const { figures, counts, findings } = report;
-  const fraction = (part: { cited: number; total: number }) => `${part.cited}/${part.total}`;
-  return (
-    <section className="coverage" aria-label="Coverage">
-      <h2>Coverage</h2>
-      <dl className="figures">
-        <div>
-          <dt>Sentences cited</dt>
-          <dd>{fraction(figures.sentences)}</dd>
-        </div>
-        <div>
-          <dt>Paragraphs cited</dt>
-          <dd>{fraction(figures.paragraphs)}</dd>
-        </div>
-        <div>
-          <dt>Timeline entries cited</dt>
-          <dd>{fraction(figures.timelineEntries)}</dd>
-        </div>
-        <div>
-          <dt>Sources cited</dt>
-          <dd>{fraction(figures.sources)}</dd>
-        </div>
-        <div>
-          <dt>Outlets</dt>
-          <dd>{figures.distinctOutlets}</dd>
-        </div>
-      </dl>
-      <p className="counts">
-        {SEVERITIES.map((severity) => (
-          <span key={severity} className={`badge severity-${severity}`}>
-            {counts[severity]} {SEVERITY_NAMES[severity][counts[severity] === 1 ? 0 : 1]}
-          </span>
-        ))}
-      </p>
-      {SEVERITIES.map((severity) => {
-        const group = findings.filter((finding) => finding.severity === severity);
-        if (group.length === 0) return null;
-        return (
-          <details key={severity} className={`findings severity-${severity}`} open={severity === 'blocker'}>
-            <summary>
-              {SEVERITY_HEADINGS[severity]} ({group.length})
-            </summary>
-            <ul>
-              {group.map((finding, index) => (
-                <li key={index}>
-                  <span className="place">{finding.place}</span>
-                  <span className="message">{finding.message}</span>
-                </li>
-              ))}
-            </ul>
-          </details>
-        );
-      })}
-    </section>
   );
 }

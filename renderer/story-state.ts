@@ -26,8 +26,17 @@ import { asSentence, attempt, describeError, notify } from './notices';
 
 /** How long typing must pause before the draft is saved. */
 export const AUTOSAVE_DELAY_MS = 700;
-/** How long typing must pause before the review and the preview follow it. */
-const PREVIEW_DELAY_MS = 80;
+/** How long typing must pause before the coverage review follows it. */
+export const REVIEW_DELAY_MS = 30;
+/**
+ * How long typing must pause before the preview page is made and the draft is checked against
+ * the model (both take tens of milliseconds on a huge story, too long to run on every key).
+ */
+const PREVIEW_DELAY_MS = 150;
+/** Edits of the same text within this long of each other are undone together. */
+const UNDO_COALESCE_MS = 1_500;
+/** Undo steps kept per story. */
+const UNDO_STEPS_KEPT = 300;
 /** Waits before saving again after a failed save: it is retried until it succeeds. */
 const RETRY_DELAYS_MS = [1_000, 3_000, 10_000, 30_000];
 
@@ -83,6 +92,8 @@ interface StoryEditorState {
   viewing: RevisionView | null;
   /** A draft kept from an earlier visit that was never saved, offered back on opening. */
   keptDraft: { story: Story; baseRevision: number; keptAt: string } | null;
+  canUndo: boolean;
+  canRedo: boolean;
 }
 
 const EMPTY: StoryEditorState = {
@@ -99,6 +110,8 @@ const EMPTY: StoryEditorState = {
   revisions: null,
   viewing: null,
   keptDraft: null,
+  canUndo: false,
+  canRedo: false,
 };
 
 export const useStoryEditor = create<StoryEditorState>(() => EMPTY);
@@ -148,22 +161,38 @@ function reviewFor(story: Story): CoverageReport {
   return reviewCoverage(story, rulesForStory(story, libraryRules ?? {}));
 }
 
+let reviewTimer: ReturnType<typeof setTimeout> | undefined;
 let previewTimer: ReturnType<typeof setTimeout> | undefined;
 
+/**
+ * Brings the review, the preview and the field problems up to date with the draft: at once, or
+ * (while typing) the review after a short pause and the page and the model check after a longer one.
+ */
 function refreshDerived(immediately = false): void {
+  clearTimeout(reviewTimer);
   clearTimeout(previewTimer);
-  const run = () => {
+  const review = () => {
+    const { story } = get();
+    if (story) set({ report: reviewFor(story) });
+  };
+  const page = () => {
     const { story } = get();
     if (!story) return;
+    checkDraft();
     try {
-      set({ report: reviewFor(story), previewHtml: pageFor(story) });
+      set({ previewHtml: pageFor(story) });
     } catch (error) {
       // A draft the page cannot be made from yet (say, a half-typed link) keeps the last page.
       console.warn('The preview could not follow this edit:', error);
     }
   };
-  if (immediately) run();
-  else previewTimer = setTimeout(run, PREVIEW_DELAY_MS);
+  if (immediately) {
+    review();
+    page();
+  } else {
+    reviewTimer = setTimeout(review, REVIEW_DELAY_MS);
+    previewTimer = setTimeout(page, PREVIEW_DELAY_MS);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -262,6 +291,7 @@ export async function openStory(id: string): Promise<void> {
   }
   const kept = readKeptDraft(id);
   const keptDiffers = kept !== null && JSON.stringify(kept.story) !== JSON.stringify(loaded);
+  resetHistory();
   set({ ...EMPTY, story: loaded, base: loaded, keptDraft: keptDiffers ? kept : null });
   if (kept && !keptDiffers) forgetDraft(id);
   // The header shows first; the review and the page (which needs the hero's bytes) follow once
@@ -284,6 +314,7 @@ export async function closeStory(): Promise<void> {
   if (request !== openRequest) return;
   openId = null;
   clearTimers();
+  resetHistory();
   set(EMPTY);
 }
 
@@ -307,6 +338,7 @@ export async function reloadOpenStory(options: { rulesChanged?: boolean } = {}):
     return;
   }
   if (saveState === 'saved') {
+    resetHistory();
     set({ story: theirs, base: theirs, revisions: null });
     refreshDerived(true);
   } else {
@@ -327,6 +359,7 @@ let saving: Promise<void> | undefined;
 function clearTimers(): void {
   clearTimeout(saveTimer);
   clearTimeout(retryTimer);
+  clearTimeout(reviewTimer);
   clearTimeout(previewTimer);
   retries = 0;
 }
@@ -340,19 +373,108 @@ function problemsOf(story: Story): Record<string, string> {
   return problems;
 }
 
-/** Changes the draft; the review and preview follow, and the save waits for a pause. */
-export function editStory(change: (story: Story) => Story): void {
-  const { story, base, saveState } = get();
-  if (!story || !base) return;
-  const next = change(story);
-  const problems = problemsOf(next);
+/**
+ * Whether the draft fits the model; when it does not, the save state says so and `problems` says
+ * where. Run after a pause in typing and before every save (a whole-story check is too slow to run
+ * on every key of a large story).
+ */
+function checkDraft(): boolean {
+  const { story, saveState } = get();
+  if (!story) return false;
+  const problems = problemsOf(story);
   const invalid = Object.keys(problems).length > 0;
-  const state: SaveState = saveState === 'conflict' ? 'conflict' : invalid ? 'invalid' : 'unsaved';
-  set({ story: next, problems, saveState: state });
+  const before = get().problems;
+  const same = Object.keys(problems).length === Object.keys(before).length && Object.entries(problems).every(([path, message]) => before[path] === message);
+  if (!same) set({ problems });
+  if (invalid && saveState === 'unsaved') {
+    clearTimeout(saveTimer);
+    set({ saveState: 'invalid' });
+  } else if (!invalid && saveState === 'invalid') {
+    set({ saveState: 'unsaved' });
+    saveTimer = setTimeout(() => void saveNow(), AUTOSAVE_DELAY_MS);
+  }
+  return !invalid;
+}
+
+export interface EditOptions {
+  /**
+   * Edits with the same key made within a moment of each other are undone as one step: typing in
+   * one field or one section body. Structural edits (adding, moving, deleting) leave it out and
+   * are each a step of their own.
+   */
+  coalesce?: string;
+}
+
+/** Earlier drafts for undo (oldest first), and drafts undone for redo (most recently undone last). */
+const history = { past: [] as Story[], future: [] as Story[], lastKey: undefined as string | undefined, lastAt: 0 };
+
+function resetHistory(): void {
+  history.past = [];
+  history.future = [];
+  history.lastKey = undefined;
+  set({ canUndo: false, canRedo: false });
+}
+
+/** Puts `next` on screen as the draft: the review and preview follow, and the save waits for a pause. */
+function showDraft(next: Story): void {
+  const { base, saveState } = get();
+  if (!base) return;
+  const state: SaveState = saveState === 'conflict' ? 'conflict' : saveState === 'invalid' ? 'invalid' : 'unsaved';
+  set({ story: next, saveState: state, canUndo: history.past.length > 0, canRedo: history.future.length > 0 });
   keepDraftSoon(next, base.revision);
   refreshDerived();
   clearTimeout(saveTimer);
-  if (state === 'unsaved') saveTimer = setTimeout(() => void saveNow(), AUTOSAVE_DELAY_MS);
+  if (state === 'invalid') checkDraft();
+  else if (state === 'unsaved') saveTimer = setTimeout(() => void saveNow(), AUTOSAVE_DELAY_MS);
+}
+
+/** Changes the draft; the review and preview follow, and the save waits for a pause. */
+export function editStory(change: (story: Story) => Story, options: EditOptions = {}): void {
+  const { story, base } = get();
+  if (!story || !base) return;
+  const next = change(story);
+  if (next === story) return;
+  const now = Date.now();
+  const joins = options.coalesce !== undefined && options.coalesce === history.lastKey && now - history.lastAt < UNDO_COALESCE_MS;
+  if (!joins) {
+    history.past.push(story);
+    if (history.past.length > UNDO_STEPS_KEPT) history.past.shift();
+  }
+  history.future = [];
+  history.lastKey = options.coalesce;
+  history.lastAt = now;
+  showDraft(next);
+}
+
+/**
+ * An earlier draft's content with the current draft's bookkeeping (revision, dates, status):
+ * undo goes back in what the editor wrote, not in what the library recorded since.
+ */
+function withCurrentBookkeeping(content: Story, current: Story): Story {
+  const next: Story = { ...content, revision: current.revision, createdAt: current.createdAt, updatedAt: current.updatedAt, status: current.status };
+  if (current.publishedAt === undefined) delete next.publishedAt;
+  else next.publishedAt = current.publishedAt;
+  return next;
+}
+
+/** Takes back the last edit (a run of typing in one place counts as one). */
+export function undo(): void {
+  const { story } = get();
+  const previous = history.past.pop();
+  if (!story || !previous) return;
+  history.future.push(story);
+  history.lastKey = undefined;
+  showDraft(withCurrentBookkeeping(previous, story));
+}
+
+/** Does again what undo took back. */
+export function redo(): void {
+  const { story } = get();
+  const next = history.future.pop();
+  if (!story || !next) return;
+  history.past.push(story);
+  history.lastKey = undefined;
+  showDraft(withCurrentBookkeeping(next, story));
 }
 
 /** Saves the draft now if it has unsaved changes; resolves when the save is done (or failed). */
@@ -365,6 +487,7 @@ export async function saveNow(): Promise<void> {
   }
   const { story, base, saveState } = get();
   if (!story || !base || (saveState !== 'unsaved' && saveState !== 'failed')) return;
+  if (!checkDraft()) return;
   saving = (async () => {
     set({ saveState: 'saving' });
     try {
@@ -379,7 +502,9 @@ export async function saveNow(): Promise<void> {
       const current = get().story;
       if (current === story) {
         forgetDraft(saved.id);
-        set({ story: saved, base: saved, saveState: 'saved', saveError: null, revisions: null });
+        // The draft's own parts stay on screen (the library holds the same content), so that
+        // nothing is drawn again after a save: only the bookkeeping comes from the library.
+        set({ story: { ...story, revision: saved.revision, updatedAt: saved.updatedAt }, base: saved, saveState: 'saved', saveError: null, revisions: null });
       } else if (current) {
         // Typed on while saving: the newer draft is based on the revision just saved.
         set({ base: saved, story: { ...current, revision: saved.revision, updatedAt: saved.updatedAt }, saveError: null, revisions: null });
@@ -428,6 +553,7 @@ export function reloadTheirs(): void {
   const { conflict } = get();
   if (!conflict) return;
   forgetDraft(conflict.theirs.id);
+  resetHistory();
   set({ story: conflict.theirs, base: conflict.theirs, conflict: null, saveState: 'saved', saveError: null, problems: {}, revisions: null });
   void loadHeroImage(conflict.theirs.hero?.asset).then(() => refreshDerived(true));
   refreshDerived(true);
@@ -443,6 +569,7 @@ export async function keepMineAsCopy(): Promise<string | undefined> {
   const copy = await attempt('keep your version as a copy', () => api().duplicateStory({ id: story.id, content: story }));
   if (!copy) return undefined;
   forgetDraft(story.id);
+  resetHistory();
   set({ story: conflict.theirs, base: conflict.theirs, conflict: null, saveState: 'saved', saveError: null, problems: {} });
   return copy.id;
 }
@@ -645,6 +772,7 @@ export async function restoreRevision(revision: number): Promise<boolean> {
   const restored = await attempt(`restore revision ${revision}`, () => api().restoreRevision({ storyId: base.id, revision, baseRevision: base.revision }));
   if (!restored || openId !== restored.id) return false;
   await loadHeroImage(restored.hero?.asset);
+  resetHistory();
   set({ story: restored, base: restored, viewing: null, revisions: null });
   refreshDerived(true);
   void loadRevisions();

@@ -1,0 +1,4 @@
+/** Being written: see issue 6. */
+export function SectionsEditor(_props: { readOnly: boolean }) {
+  return null;
+}

@@ -1,0 +1,4 @@
+/** Being written: see issue 6. */
+export function TimelineEditor(_props: { readOnly: boolean }) {
+  return null;
+}
