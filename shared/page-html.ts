@@ -60,6 +60,13 @@ const UNTITLED_STORY = 'Untitled story';
 const MONTH_ABBREVIATIONS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 /** Whatever the citation style, a number's link target: `#source-2`. */
 const sourceAnchor = (number: number): string => `source-${number}`;
+/**
+ * Anchors by the story's own ids, which stay put while the story is edited (a number or a position
+ * does not): the editor's preview follows the part being edited with them, and a reader can link
+ * to a section. Ids are `[A-Za-z0-9_-]` by the model; escaped all the same.
+ */
+const sectionAnchor = (id: string): string => `section-${escapeHtml(id)}`;
+const entryAnchor = (id: string): string => `entry-${escapeHtml(id)}`;
 
 // ---------------------------------------------------------------------------------------------
 // Escaping and addresses
@@ -264,7 +271,7 @@ function heroHtml(hero: HeroImage, source: HeroSource | undefined): string {
 }
 
 function sectionHtml(section: Section, citationHtml: CitationHtml): string {
-  let html = '<section class="story-section">';
+  let html = `<section class="story-section" id="${sectionAnchor(section.id)}">`;
   if (section.heading !== '') html += `<h2>${escapeHtml(section.heading)}</h2>`;
   for (const paragraph of section.body) {
     if (paragraph.content.length > 0) html += `<p>${inlineHtml(paragraph.content, citationHtml)}</p>`;
@@ -285,7 +292,7 @@ function sourceNameHtml(source: Source, url: string | undefined): string {
 
 /** One entry of the Sources list: name – outlet – date – authors, then the note. */
 function sourceItemHtml(source: Source, number: number, url: string | undefined): string {
-  let html = `<li id="${sourceAnchor(number)}"><cite class="source-title">${sourceNameHtml(source, url)}</cite>`;
+  let html = `<li id="${sourceAnchor(number)}" data-source-id="${escapeHtml(source.id)}"><cite class="source-title">${sourceNameHtml(source, url)}</cite>`;
   const outlet = source['container-title'];
   if (outlet !== undefined && outlet !== '') html += `${DASH_SEPARATOR}<span class="source-outlet">${escapeHtml(outlet)}</span>`;
   if (source.issued !== undefined && source.issued !== '') html += `${DASH_SEPARATOR}${partialDateHtml(source.issued)}`;
@@ -312,7 +319,7 @@ function timelineItemHtml(entry: TimelineEntry, citationHtml: CitationHtml): str
   // A plain day, month or year is a valid HTML date; ranges and seasons are not.
   const datetime = edtf !== undefined && PARTIAL_DATE.test(edtf) ? ` datetime="${edtf}"` : '';
   const body = inlineHtml(entry.body, citationHtml);
-  return `<li><time${datetime}>${escapeHtml(label)}</time>${body === '' ? '' : DASH_SEPARATOR + body}</li>`;
+  return `<li id="${entryAnchor(entry.id)}"><time${datetime}>${escapeHtml(label)}</time>${body === '' ? '' : DASH_SEPARATOR + body}</li>`;
 }
 
 // ---------------------------------------------------------------------------------------------

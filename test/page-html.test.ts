@@ -80,14 +80,14 @@ describe('renderStoryPage and the seed page', () => {
   });
 
   it('has one section per seed section, each reading exactly as the seed block', () => {
-    const sections = [...html.matchAll(/<section class="story-section">([\s\S]*?)<\/section>/g)].map((match) => bodyText(`<body>${match[1]}</body>`));
+    const sections = [...html.matchAll(/<section class="story-section" id="section-[\w-]+">([\s\S]*?)<\/section>/g)].map((match) => bodyText(`<body>${match[1]}</body>`));
     const seedSections = seed.split('\n\n').slice(4, 9);
     expect(sections).toEqual(seedSections);
   });
 
   it('renders the timeline lines of the seed, in the story’s order', () => {
     const timeline = html.slice(html.indexOf('<h2 id="timeline-heading">'), html.indexOf('<footer'));
-    const lines = [...timeline.matchAll(/<li>([\s\S]*?)<\/li>/g)].map((match) => bodyText(`<body>${match[1]}</body>`));
+    const lines = [...timeline.matchAll(/<li id="entry-[\w-]+">([\s\S]*?)<\/li>/g)].map((match) => bodyText(`<body>${match[1]}</body>`));
     const seedBlocks = seed.split('\n\n');
     expect(lines).toEqual(seedBlocks.slice(seedBlocks.indexOf('Timeline') + 1, -1));
   });
@@ -97,7 +97,7 @@ describe('renderStoryPage and the seed page', () => {
     expect(html).toContain('<time datetime="2026-02-02T12:00:00.000Z">Feb 2, 2026</time>');
     expect(page).toContain('All related articles (6 articles)');
     expect(countOf(html, '<li id="source-')).toBe(6);
-    expect(countOf(html, '<section class="story-section">')).toBe(5);
+    expect(countOf(html, '<section class="story-section" id="section-')).toBe(5);
     expect(countOf(html, '\u202f<sup class="citation">')).toBe(15 + 9);
   });
 
@@ -111,7 +111,7 @@ describe('renderStoryPage and the seed page', () => {
   });
 
   it('numbers the sources newest first: [1] is the Feb 2, 2026 article and links to #source-1', () => {
-    const ids = [...html.matchAll(/<li id="(source-\d+)">[\s\S]*?<time datetime="([\d-]+)">/g)].map((match) => [match[1], match[2]]);
+    const ids = [...html.matchAll(/<li id="(source-\d+)" data-source-id="[\w-]+">[\s\S]*?<time datetime="([\d-]+)">/g)].map((match) => [match[1], match[2]]);
     expect(ids).toEqual([
       ['source-1', '2026-02-02'],
       ['source-2', '2026-01-22'],
@@ -122,7 +122,7 @@ describe('renderStoryPage and the seed page', () => {
     ]);
     expect(html).toContain('Polish capital\u202f<sup class="citation"><a href="#source-1" aria-label="Source 1">[1]</a></sup>.');
     // The first timeline entry (1950‑53) cites the Jan 13, 2026 article: [4].
-    expect(html).toMatch(/<li><time>1950\u201153<\/time> \u2013 [^<]*\u202f<sup class="citation"><a href="#source-4"[^>]*>\[4\]<\/a><\/sup>\.<\/li>/);
+    expect(html).toMatch(/<li id="entry-[\w-]+"><time>1950\u201153<\/time> \u2013 [^<]*\u202f<sup class="citation"><a href="#source-4"[^>]*>\[4\]<\/a><\/sup>\.<\/li>/);
   });
 
   it('gives the timeline dates a datetime only when their EDTF is a plain day, month or year', () => {
@@ -171,6 +171,20 @@ describe('renderStoryPage: the document', () => {
     expect(levels[0]).toBe(1);
     expect(levels.slice(1).every((level) => level === 2)).toBe(true);
     expect(levels).toHaveLength(1 + 5 + 3);
+  });
+
+  it('anchors each section and timeline entry by its id, and names each source’s id beside its number', () => {
+    const ids = attributeValues(html, 'id');
+    for (const section of sample.sections) expect(ids).toContain(`section-${section.id}`);
+    for (const entry of sample.timeline) expect(ids).toContain(`entry-${entry.id}`);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(attributeValues(html, 'data-source-id').toSorted()).toEqual(sample.sources.map((source) => source.id).toSorted());
+    // Ids follow the part, not its position: moving a section keeps its anchor on its text.
+    const [first, second, ...rest] = sample.sections;
+    if (!first || !second) throw new Error('the sample has sections');
+    const moved = renderStoryPage({ ...sample, sections: [second, first, ...rest] });
+    const anchored = new RegExp(`<section class="story-section" id="section-${first.id}"><h2>([^<]*)</h2>`).exec(moved);
+    expect(anchored?.[1]).toBe(escapeHtml(first.heading));
   });
 });
 
@@ -246,11 +260,11 @@ describe('renderStoryPage: citations, runs and sources', () => {
     });
     const html = renderStoryPage(story);
     expect(html).toContain(
-      '<li id="source-1"><cite class="source-title"><a href="https://news.example/a" rel="noopener noreferrer">Talks open</a></cite>' +
+      '<li id="source-1" data-source-id="a"><cite class="source-title"><a href="https://news.example/a" rel="noopener noreferrer">Talks open</a></cite>' +
         ' \u2013 <span class="source-outlet">Yonhap</span> \u2013 <time datetime="2026-02">Feb 2026</time> \u2013 <span class="source-authors">Min-ji Kim, Staff</span></li>',
     );
-    expect(html).toContain('<li id="source-2"><cite class="source-title">Printed only</cite> \u2013 <span class="source-outlet">Gazette</span> \u2013 <time datetime="2025">2025</time></li>');
-    expect(html).toContain('<li id="source-3"><cite class="source-title"><a href="https://news.example/c" rel="noopener noreferrer">https://news.example/c</a></cite></li>');
+    expect(html).toContain('<li id="source-2" data-source-id="b"><cite class="source-title">Printed only</cite> \u2013 <span class="source-outlet">Gazette</span> \u2013 <time datetime="2025">2025</time></li>');
+    expect(html).toContain('<li id="source-3" data-source-id="c"><cite class="source-title"><a href="https://news.example/c" rel="noopener noreferrer">https://news.example/c</a></cite></li>');
     const related = html.slice(html.indexOf('<footer class="related">'));
     expect(related).toContain('<h2 id="related-heading">All related articles (3 articles)</h2>');
     expect(related).toContain('<li><a href="https://news.example/a" rel="noopener noreferrer">Talks open</a> \u2013 <span class="source-outlet">Yonhap</span>');
@@ -402,6 +416,21 @@ describe('renderStoryPage: escaping', () => {
     for (const src of attributeValues(html, 'src')) expect(src).toMatch(/^data:image\/png;base64,[A-Za-z0-9+/=]+$/);
     expect(attributeValues(html, 'datetime')).toEqual([]);
     expect(html).not.toMatch(/href="(?:javascript|data):/i);
+  });
+
+  it('escapes the ids in anchors too, though the model allows none of these characters', () => {
+    const story = hostileStory();
+    const hostileId = `x"><script>alert(1)</script>`;
+    const html = renderStoryPage({
+      ...story,
+      sections: story.sections.map((section) => ({ ...section, id: hostileId })),
+      sources: story.sources.map((source, index) => (index === 1 ? { ...source, id: hostileId } : source)),
+      timeline: story.timeline.map((entry) => ({ ...entry, id: hostileId })),
+    });
+    expect(html).not.toMatch(/<script/i);
+    const escapedId = escapeHtml(hostileId);
+    expect(attributeValues(html, 'id')).toEqual(expect.arrayContaining([`section-${escapedId}`, `entry-${escapedId}`]));
+    expect(attributeValues(html, 'data-source-id')).toContain(escapedId);
   });
 
   it('keeps a link whose address passes WebUrlSchema, and only those', () => {
