@@ -77,7 +77,7 @@ describe('the workbench in browser mode', { timeout: 60_000 }, () => {
     expect(await coverage.locator('dt', { hasText: 'Sentences cited' }).locator('xpath=following-sibling::dd[1]').textContent()).toBe('15/15');
     expect(await coverage.locator('.counts').textContent()).toContain('18 blockers');
     await expect.poll(() => tab.story.preview().locator('h1').first().textContent(), { timeout: 10_000 }).toBe(SAMPLE.title);
-    expect(await tab.page.locator('iframe[title="Page preview"]').getAttribute('sandbox')).toBe('');
+    expect(await tab.page.locator('iframe[title="Page preview"]').getAttribute('sandbox')).toBe('allow-same-origin');
     expect(await tab.notices().count()).toBe(0);
   });
 
