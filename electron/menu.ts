@@ -86,8 +86,10 @@ export function buildMenuTemplate(context: MenuContext, actions: MenuActions): M
   const editMenu: MenuItemConstructorOptions = {
     label: 'Edit',
     submenu: [
-      { role: 'undo' },
-      { role: 'redo' },
+      // The page answers these keys itself (the story editor's undo spans all its fields; a
+      // search box or dialog keeps its own), so the menu shows them without taking them.
+      { ...command('undo'), registerAccelerator: false },
+      { ...command('redo'), registerAccelerator: false },
       separator,
       { role: 'cut' },
       { role: 'copy' },

@@ -10,7 +10,7 @@ import { api } from './connection';
 import { formatBytes } from './format';
 import { showView, useLibrary } from './library-state';
 import { attempt, notify } from './notices';
-import { openStoryId, saveNow } from './story-state';
+import { openStoryId, redo, saveNow, undo } from './story-state';
 
 export type DialogName = 'import' | 'export' | 'history' | 'shortcuts';
 
@@ -56,8 +56,30 @@ async function newStoryInItsOwnWindow(): Promise<void> {
   if (story) openStoryWindow(story.id);
 }
 
+/**
+ * Undo and redo: in the story (or with nothing focused while a story is open) the story editor's
+ * own, which spans its fields and its structural edits; in a search box or a dialog, the
+ * field's own.
+ */
+function undoOrRedo(command: 'undo' | 'redo'): void {
+  const focused = document.activeElement;
+  const inStory = focused?.closest('.story-edit') != null;
+  const inOtherField = !inStory && (focused?.closest('input, textarea, [contenteditable="true"], dialog') ?? null) !== null;
+  if (openStoryId() !== null && !inOtherField) {
+    if (command === 'undo') undo();
+    else redo();
+    return;
+  }
+  // The field's own history (execCommand is deprecated but remains the only way to reach it).
+  document.execCommand(command);
+}
+
 export function runCommand(command: WindowCommand): void {
   switch (command) {
+    case 'undo':
+    case 'redo':
+      undoOrRedo(command);
+      return;
     case 'new-story':
       if (storyOfThisWindow() !== null) {
         void newStoryInItsOwnWindow();
@@ -95,13 +117,15 @@ export function runCommand(command: WindowCommand): void {
 
 /**
  * In a browser tab the page answers the shortcuts itself; in Electron the menus do, and the page
- * leaves the keys alone so no command runs twice.
+ * leaves the keys alone so no command runs twice, except undo and redo, which the page answers in
+ * both (the menu shows their keys without taking them) and which repeat while held.
  */
 export function listenForShortcuts(): () => void {
   const onKeyDown = (event: KeyboardEvent) => {
-    if (inElectron() || event.repeat) return;
-    const command = commandForKeyPress(event, { isMac: isMac(), inBrowser: true });
+    const command = commandForKeyPress(event, { isMac: isMac(), inBrowser: !inElectron() });
     if (!command) return;
+    const pageOwns = command === 'undo' || command === 'redo';
+    if (!pageOwns && (inElectron() || event.repeat)) return;
     event.preventDefault();
     runCommand(command);
   };

@@ -634,13 +634,16 @@ export function hasUnsavedChanges(): boolean {
 export type HeaderField = 'title' | 'slug' | 'feed' | 'dek';
 
 export function editHeader(field: HeaderField, value: string): void {
-  editStory((story) => {
-    if (field !== 'dek') return { ...story, [field]: value };
-    const next = { ...story };
-    if (value === '') delete next.dek;
-    else next.dek = value;
-    return next;
-  });
+  editStory(
+    (story) => {
+      if (field !== 'dek') return { ...story, [field]: value };
+      const next = { ...story };
+      if (value === '') delete next.dek;
+      else next.dek = value;
+      return next;
+    },
+    { coalesce: `header:${field}` },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -719,13 +722,16 @@ export type HeroTextField = 'alt' | 'caption' | 'credit' | 'usageTerms';
 export type HeroLinkField = 'sourceUrl' | 'fullSizeUrl';
 
 export function editHero(field: HeroTextField | HeroLinkField, value: string): void {
-  editStory((story) => {
-    if (!story.hero) return story;
-    const hero: HeroImage = { ...story.hero };
-    if ((field === 'sourceUrl' || field === 'fullSizeUrl') && value.trim() === '') delete hero[field];
-    else hero[field] = value;
-    return { ...story, hero };
-  });
+  editStory(
+    (story) => {
+      if (!story.hero) return story;
+      const hero: HeroImage = { ...story.hero };
+      if ((field === 'sourceUrl' || field === 'fullSizeUrl') && value.trim() === '') delete hero[field];
+      else hero[field] = value;
+      return { ...story, hero };
+    },
+    { coalesce: `hero:${field}` },
+  );
 }
 
 export function removeHero(): void {

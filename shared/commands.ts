@@ -6,6 +6,8 @@
  */
 
 export const WINDOW_COMMANDS = [
+  'undo',
+  'redo',
   'new-story',
   'save',
   'import',
@@ -19,6 +21,8 @@ export const WINDOW_COMMANDS = [
 export type WindowCommand = (typeof WINDOW_COMMANDS)[number];
 
 export const COMMAND_LABELS: Record<WindowCommand, string> = {
+  undo: 'Undo',
+  redo: 'Redo',
   'new-story': 'New Story',
   save: 'Save Now',
   import: 'Import…',
@@ -39,10 +43,14 @@ export interface Shortcut {
 }
 
 /**
- * Ctrl/⌘+I, B and U are left to the text editor (italic, bold, underline), and Ctrl/⌘+Z, Y, X,
- * C, V and A to the Edit menu's own roles.
+ * Ctrl/⌘+I, B and K are left to the text editor (italic, bold, link), and Ctrl/⌘+X, C, V and A
+ * to the Edit menu's own roles. Undo and redo are the story editor's: in the story they undo
+ * whole edits (typing, adding, moving, deleting) across all its fields; elsewhere, in a search box
+ * or a dialog, the field's own undo.
  */
 export const COMMAND_SHORTCUTS: Partial<Record<WindowCommand, Shortcut>> = {
+  undo: { key: 'Z' },
+  redo: { key: 'Z', shift: true },
   'new-story': { key: 'N' },
   save: { key: 'S' },
   import: { key: 'O', shift: true },
@@ -99,4 +107,24 @@ export function commandForKeyPress(press: KeyPress, options: { isMac: boolean; i
     }
   }
   return undefined;
+}
+
+/**
+ * Keys the story editor answers besides the window commands, as the Keyboard Shortcuts dialog and
+ * the README list them. `keys` use "Mod" for Ctrl (⌘ on macOS).
+ */
+export const EDITOR_SHORTCUTS: readonly { action: string; keys: string }[] = [
+  { action: 'Cite a source (a list of sources opens; type to filter, ↑↓ and Enter to insert, Esc keeps the “[”)', keys: '[' },
+  { action: 'Cite a source at the cursor, or after the selected sentence', keys: 'Mod+Shift+K' },
+  { action: 'Bold', keys: 'Mod+B' },
+  { action: 'Italic', keys: 'Mod+I' },
+  { action: 'Link', keys: 'Mod+K' },
+  { action: 'Move a section, source or timeline entry up or down', keys: 'Alt+↑ / Alt+↓' },
+  { action: 'Remove a citation', keys: 'Backspace after it' },
+];
+
+/** An EDITOR_SHORTCUTS key spelled for this platform: `Ctrl+Shift+K` or `⌘⇧K`. */
+export function editorKeysLabel(keys: string, isMac: boolean): string {
+  if (!isMac) return keys.replaceAll('Mod+', 'Ctrl+');
+  return keys.replaceAll('Mod+Shift+', '⌘⇧').replaceAll('Mod+', '⌘');
 }

@@ -2,7 +2,7 @@
 // key, and the browser's own keys left alone in a browser tab.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { acceleratorFor, COMMAND_SHORTCUTS, commandForKeyPress, shortcutLabel, WINDOW_COMMANDS, type KeyPress } from '../shared/commands';
+import { acceleratorFor, COMMAND_SHORTCUTS, commandForKeyPress, EDITOR_SHORTCUTS, editorKeysLabel, shortcutLabel, WINDOW_COMMANDS, type KeyPress } from '../shared/commands';
 
 function press(code: string, modifiers: Partial<KeyPress> = {}): KeyPress {
   const key = code.startsWith('Key') ? code.slice(3).toLowerCase() : code === 'Slash' ? '/' : code;
@@ -18,13 +18,17 @@ describe('window command shortcuts', () => {
     expect(commandForKeyPress(press('KeyS'), { isMac: false, inBrowser: false })).toBeUndefined();
   });
 
-  it('tells shifted shortcuts from plain ones, and leaves Ctrl+I, B and U to the text editor', () => {
+  it('tells shifted shortcuts from plain ones, and leaves Ctrl+I, B, K and the clipboard to the text editor', () => {
     expect(commandForKeyPress(press('KeyO', { ctrlKey: true, shiftKey: true, key: 'O' }), { isMac: false, inBrowser: true })).toBe('import');
     expect(commandForKeyPress(press('KeyO', { ctrlKey: true }), { isMac: false, inBrowser: true })).toBeUndefined();
     expect(commandForKeyPress(press('KeyH', { ctrlKey: true, shiftKey: true }), { isMac: false, inBrowser: true })).toBe('show-history');
-    for (const code of ['KeyI', 'KeyB', 'KeyU', 'KeyZ', 'KeyY', 'KeyC', 'KeyV', 'KeyX', 'KeyA']) {
+    for (const code of ['KeyI', 'KeyB', 'KeyK', 'KeyU', 'KeyY', 'KeyC', 'KeyV', 'KeyX', 'KeyA']) {
       expect(commandForKeyPress(press(code, { ctrlKey: true }), { isMac: false, inBrowser: true }), code).toBeUndefined();
     }
+    expect(commandForKeyPress(press('KeyK', { ctrlKey: true, shiftKey: true }), { isMac: false, inBrowser: true }), 'cite').toBeUndefined();
+    // Undo and redo are the page's own, in Electron too (the menu shows them without taking them).
+    expect(commandForKeyPress(press('KeyZ', { ctrlKey: true }), { isMac: false, inBrowser: false })).toBe('undo');
+    expect(commandForKeyPress(press('KeyZ', { metaKey: true, shiftKey: true }), { isMac: true, inBrowser: false })).toBe('redo');
   });
 
   it('offers Ctrl+Alt+N for a new story in a browser tab, where Ctrl+N belongs to the browser', () => {
@@ -52,6 +56,9 @@ describe('the README’s shortcut table', () => {
     for (const command of WINDOW_COMMANDS) {
       const shortcut = COMMAND_SHORTCUTS[command];
       if (shortcut) expect(table, command).toContain(`| ${acceleratorFor(shortcut, false)}`);
+    }
+    for (const { keys } of EDITOR_SHORTCUTS) {
+      for (const key of editorKeysLabel(keys, false).split(' / ')) expect(table, keys).toContain(key);
     }
   });
 });

@@ -1,5 +1,5 @@
 /** Help: every window command with its shortcut on this platform, read from the same table as the menus. */
-import { BROWSER_SHORTCUTS, COMMAND_LABELS, COMMAND_SHORTCUTS, shortcutLabel, WINDOW_COMMANDS } from '../../shared/commands';
+import { BROWSER_SHORTCUTS, COMMAND_LABELS, COMMAND_SHORTCUTS, EDITOR_SHORTCUTS, editorKeysLabel, shortcutLabel, WINDOW_COMMANDS } from '../../shared/commands';
 import { inElectron, isMac, runCommand } from '../commands';
 import { Dialog } from './Dialog';
 
@@ -45,6 +45,14 @@ export function ShortcutsDialog({ onClose }: { onClose: () => void }) {
               <kbd>↑</kbd> <kbd>↓</kbd> <kbd>Home</kbd> <kbd>End</kbd>, <kbd>Enter</kbd> opens
             </td>
           </tr>
+          {EDITOR_SHORTCUTS.map(({ action, keys }) => (
+            <tr key={action}>
+              <th scope="row">{action}</th>
+              <td>
+                <kbd>{editorKeysLabel(keys, mac)}</kbd>
+              </td>
+            </tr>
+          ))}
           <tr>
             <th scope="row">Clear the search</th>
             <td>

@@ -6,6 +6,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vite
 import type { ApiHandlers } from '../../shared/api';
 import { StorydeskError } from '../../shared/errors';
 import type { Story } from '../../shared/model';
+import { emptySection, insertItem, moveItem, removeItem } from '../../shared/story-edits';
 import { openLibraryService } from '../../electron/library';
 import type { LibraryStore } from '../../electron/store/store';
 import { freshLibraryPath, sampleStory } from '../helpers/library';
@@ -222,5 +223,73 @@ describe('editing a story', () => {
     expect((await stored()).status).toBe('published');
     const [latest] = await library.service.listRevisions({ storyId: SAMPLE_ID });
     expect(latest?.overrideReason).toBe('Confirmed by phone.');
+  });
+});
+
+describe('undo and redo', () => {
+  const headings = () => state().story?.sections.map((section) => section.heading);
+
+  it('undoes a run of typing in one field as one step, and a pause or another field starts a new one', async () => {
+    const original = state().story?.title;
+    editor.editHeader('title', 'S');
+    await pass(100);
+    editor.editHeader('title', 'Se');
+    await pass(100);
+    editor.editHeader('title', 'Seoul');
+    editor.editHeader('dek', 'A dek.');
+    expect(state().canUndo).toBe(true);
+    editor.undo();
+    expect(state().story?.dek).toBeUndefined();
+    expect(state().story?.title).toBe('Seoul');
+    editor.undo();
+    expect(state().story?.title).toBe(original);
+    expect(state().canUndo).toBe(false);
+    editor.redo();
+    expect(state().story?.title).toBe('Seoul');
+    await pass(2_000);
+    editor.editHeader('title', 'Seoul talks');
+    editor.undo();
+    expect(state().story?.title).toBe('Seoul');
+  });
+
+  it('undoes and redoes adding, moving and deleting sections, and saves what undo gives', async () => {
+    const before = headings();
+    editor.editStory((story) => insertItem(story, 'sections', { ...emptySection(story), heading: 'Added' }, 1));
+    editor.editStory((story) => moveItem(story, 'sections', story.sections[1]!.id, 3));
+    editor.editStory((story) => removeItem(story, 'sections', story.sections[0]!.id));
+    expect(headings()?.[2]).toBe('Added');
+    expect(headings()?.length).toBe(before!.length);
+    editor.undo();
+    expect(headings()?.[0]).toBe(before![0]);
+    expect(headings()?.[3]).toBe('Added');
+    editor.undo();
+    expect(headings()?.[1]).toBe('Added');
+    editor.undo();
+    expect(headings()).toEqual(before);
+    editor.redo();
+    editor.redo();
+    expect(headings()?.[3]).toBe('Added');
+    // The last undo is what the library keeps, on the newest revision.
+    await pass(editor.AUTOSAVE_DELAY_MS + 10);
+    expect(state().saveState).toBe('saved');
+    expect((await stored()).sections.map((section) => section.heading)).toEqual(headings());
+    // Undo reaches back past a save: the content goes back, the bookkeeping stays the library's.
+    const revision = state().story?.revision;
+    editor.undo();
+    expect(headings()?.[1]).toBe('Added');
+    expect(state().story?.revision).toBe(revision);
+    await pass(editor.AUTOSAVE_DELAY_MS + 10);
+    expect((await stored()).sections[1]?.heading).toBe('Added');
+  });
+
+  it('forgets the undo history when another version replaces the draft', async () => {
+    editor.editHeader('title', 'Mine');
+    await pass(editor.AUTOSAVE_DELAY_MS + 10);
+    expect(state().canUndo).toBe(true);
+    await editor.closeStory();
+    await editor.openStory(SAMPLE_ID);
+    expect(state().canUndo).toBe(false);
+    editor.undo();
+    expect(state().story?.title).toBe('Mine');
   });
 });

@@ -1,0 +1,76 @@
+/**
+ * The display numbers of the open story's sources, for the citation chips in the editor. Text
+ * names sources by id; the numbers follow the story's numbering policy (shared/citations.ts), so
+ * reordering sources or switching the policy renumbers every chip at once without touching text.
+ *
+ * Kept outside React: chips are ProseMirror node views, which subscribe here and change their own
+ * text only when their number changes. It is recomputed when what numbers depend on changes: the
+ * sources, the policy and style, and (numbered by first appearance) the order of citations.
+ */
+import { create } from 'zustand';
+import { citationMarker, citationNumbers } from '../../shared/citations';
+import type { Citation, CitationStyle, Source, Story } from '../../shared/model';
+import { useStoryEditor } from '../story-state';
+
+interface CitationNumbering {
+  numbers: ReadonlyMap<string, number>;
+  style: CitationStyle;
+  sources: ReadonlyMap<string, Source>;
+}
+
+export const useCitationNumbering = create<CitationNumbering>(() => ({ numbers: new Map(), style: 'separate', sources: new Map() }));
+
+/** The marker a citation shows now: `[2][5]`, or `[?]` for a source the story no longer has. */
+export function markerOf(sources: readonly string[], numbering: CitationNumbering = useCitationNumbering.getState()): string {
+  const citation: Citation = { type: 'citation', sources: sources.length > 0 ? [...sources] : ['?'] };
+  return citationMarker(citation, numbering.numbers, numbering.style);
+}
+
+/** What a chip says about its sources, for a tooltip and screen readers: "Source 2: Title — Outlet". */
+export function describeCitation(sources: readonly string[], numbering: CitationNumbering = useCitationNumbering.getState()): string {
+  return sources
+    .map((id) => {
+      const source = numbering.sources.get(id);
+      if (!source) return 'A source this story no longer has';
+      const number = numbering.numbers.get(id);
+      const name = source.title || source.URL || 'Untitled source';
+      return `Source ${number ?? '?'}: ${name}${source['container-title'] ? ` — ${source['container-title']}` : ''}`;
+    })
+    .join('; ');
+}
+
+function sameNumbers(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [id, number] of a) if (b.get(id) !== number) return false;
+  return true;
+}
+
+let numbered: Story | null = null;
+
+function follow(story: Story | null): void {
+  if (!story) {
+    numbered = null;
+    return;
+  }
+  const before = numbered;
+  numbered = story;
+  const textMatters = story.citationOrder === 'first-appearance';
+  if (
+    before &&
+    before.id === story.id &&
+    before.sources === story.sources &&
+    before.citationOrder === story.citationOrder &&
+    before.citationStyle === story.citationStyle &&
+    (!textMatters || (before.sections === story.sections && before.timeline === story.timeline))
+  ) {
+    return;
+  }
+  const numbers = citationNumbers(story);
+  const current = useCitationNumbering.getState();
+  const sources = before?.sources === story.sources && before.id === story.id ? current.sources : new Map(story.sources.map((source) => [source.id, source]));
+  if (sameNumbers(current.numbers, numbers) && current.style === story.citationStyle && current.sources === sources) return;
+  useCitationNumbering.setState({ numbers, style: story.citationStyle, sources });
+}
+
+follow(useStoryEditor.getState().story);
+useStoryEditor.subscribe((state) => follow(state.story));
