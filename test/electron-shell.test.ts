@@ -672,9 +672,14 @@ describe('the menus', () => {
       expect(recent.map((entry) => entry.label ?? entry.type)).toEqual(['/data/desk.storydesk', 'separator', 'Clear Recent Libraries']);
 
       const edit = submenu(template, 'Edit');
-      expect(edit.filter((entry) => entry.role).map((entry) => entry.role)).toEqual(['undo', 'redo', 'cut', 'copy', 'paste', 'selectAll']);
+      expect(edit.filter((entry) => entry.role).map((entry) => entry.role)).toEqual(['cut', 'copy', 'paste', 'selectAll']);
       expect(item(edit, 'Find in Library').accelerator).toBe(`${modifier}+F`);
+      // Undo and redo show their keys but leave them to the page, whose story undo spans its fields.
+      expect(item(edit, 'Undo')).toMatchObject({ accelerator: `${modifier}+Z`, registerAccelerator: false });
+      expect(item(edit, 'Redo')).toMatchObject({ accelerator: `${modifier}+Shift+Z`, registerAccelerator: false });
 
+      click(item(edit, 'Undo'));
+      click(item(edit, 'Redo'));
       click(item(file, 'New Story'));
       click(item(file, 'Save Now'));
       click(item(file, 'Import…'));
