@@ -3,8 +3,9 @@
  * then its alt text, caption, credit, usage terms and the source and full-size links. The image
  * is stored once by its hash (putAsset) and shown here and in the preview from its bytes.
  */
-import { useRef, useState, type ClipboardEvent, type DragEvent } from 'react';
+import { useEffect, useRef, useState, type ClipboardEvent, type DragEvent } from 'react';
 import { IMAGE_MEDIA_TYPES } from '../shared/model';
+import { registerReveal, setActivePart } from './editor/reveal';
 import { Field } from './Field';
 import { formatBytes } from './format';
 import { attachHeroFile, editHero, heroImageUrl, removeHero, useStoryEditor, type HeroLinkField, type HeroTextField } from './story-state';
@@ -34,7 +35,22 @@ export function HeroEditor() {
   const hero = useStoryEditor((state) => state.story?.hero);
   const problems = useStoryEditor((state) => state.problems);
   const fileInput = useRef<HTMLInputElement>(null);
+  const chooseButton = useRef<HTMLButtonElement>(null);
+  const section = useRef<HTMLElement>(null);
   const [dragging, setDragging] = useState(false);
+
+  // A finding about the image goes to the field it names; about a missing image, to the chooser.
+  useEffect(
+    () =>
+      registerReveal('hero', (location) => {
+        if (location.part !== 'hero') return;
+        const field = section.current?.querySelector<HTMLElement>(`[data-hero-field="${location.field}"]`) ?? chooseButton.current;
+        field?.scrollIntoView({ block: 'center' });
+        field?.focus();
+        if (field instanceof HTMLInputElement || field instanceof HTMLTextAreaElement) field.select();
+      }),
+    [],
+  );
   const [busy, setBusy] = useState(false);
 
   const attach = async (file: File | undefined) => {
@@ -57,10 +73,11 @@ export function HeroEditor() {
   const imageUrl = hero ? heroImageUrl(hero.asset) : undefined;
 
   return (
-    <section className="hero-editor" aria-labelledby="hero-heading">
+    <section className="hero-editor" aria-labelledby="hero-heading" ref={section} onFocusCapture={() => setActivePart({ part: 'hero' })}>
       <h2 id="hero-heading">Hero image</h2>
       <div
         className={dragging ? 'hero-drop dragging' : 'hero-drop'}
+        data-hero-field={hero ? 'image' : undefined}
         tabIndex={0}
         role="group"
         aria-label="Hero image: drop an image here, or paste one while this area has focus"
@@ -85,7 +102,7 @@ export function HeroEditor() {
         ) : null}
       </div>
       <div className="hero-buttons">
-        <button type="button" disabled={busy} onClick={() => fileInput.current?.click()}>
+        <button type="button" ref={chooseButton} disabled={busy} onClick={() => fileInput.current?.click()}>
           {hero ? 'Replace image…' : 'Choose image…'}
         </button>
         <input
@@ -112,16 +129,18 @@ export function HeroEditor() {
             <Field key={field} label={label} problem={problems[`hero.${field}`]} {...(hint ? { hint } : {})}>
               {(props) =>
                 multiline ? (
-                  <textarea {...props} rows={2} value={hero[field]} onChange={(event) => editHero(field, event.target.value)} />
+                  <textarea {...props} data-hero-field={field} rows={2} value={hero[field]} onChange={(event) => editHero(field, event.target.value)} />
                 ) : (
-                  <input {...props} value={hero[field]} onChange={(event) => editHero(field, event.target.value)} />
+                  <input {...props} data-hero-field={field} value={hero[field]} onChange={(event) => editHero(field, event.target.value)} />
                 )
               }
             </Field>
           ))}
           {LINK_FIELDS.map(({ field, label }) => (
             <Field key={field} label={label} problem={problems[`hero.${field}`]}>
-              {(props) => <input {...props} type="url" inputMode="url" placeholder="https://" value={hero[field] ?? ''} onChange={(event) => editHero(field, event.target.value)} />}
+              {(props) => (
+                <input {...props} data-hero-field={field} type="url" inputMode="url" placeholder="https://" value={hero[field] ?? ''} onChange={(event) => editHero(field, event.target.value)} />
+              )}
             </Field>
           ))}
         </div>

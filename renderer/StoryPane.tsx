@@ -4,13 +4,14 @@
  * Edits save themselves after a pause; the indicator at the top says where the saving stands, and
  * banners appear for a conflict with another window or tab and for a draft kept from earlier.
  */
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { STORY_STATUSES, type StoryStatus } from '../shared/model';
 import { slugFromTitle } from '../shared/story-text';
 import { storyOfThisWindow } from './api';
 import { inElectron, openDialog, openStoryWindow } from './commands';
 import { CoveragePanel } from './CoveragePanel';
 import { Dialog } from './dialogs/Dialog';
+import { registerReveal, setActivePart } from './editor/reveal';
 import { Field } from './Field';
 import { formatTime, plural, STATUS_LABELS } from './format';
 import { HeroEditor } from './HeroEditor';
@@ -215,15 +216,26 @@ function DetailsForm() {
   const problems = useStoryEditor((state) => state.problems);
   const feeds = useLibrary((state) => state.feeds);
   const feedListId = useId();
+  const title = useRef<HTMLTextAreaElement>(null);
+  useEffect(
+    () =>
+      registerReveal('story', () => {
+        title.current?.scrollIntoView({ block: 'center' });
+        title.current?.focus();
+        title.current?.select();
+      }),
+    [],
+  );
   if (!story) return null;
   const suggestedSlug = slugFromTitle(story.title || 'untitled story');
   return (
-    <section className="details" aria-label="Story details">
+    <section className="details" aria-label="Story details" onFocusCapture={() => setActivePart({ part: 'story' })}>
       <Field label="Title" problem={problems.title}>
         {(props) => (
           // A headline is one line; the box wraps it so the whole of it shows.
           <textarea
             {...props}
+            ref={title}
             className="title-input"
             rows={2}
             value={story.title}
