@@ -21,7 +21,7 @@ import {
 } from './coverage-schema';
 import type { Citation, Inline, Source, Story, TimelineEntry } from './model';
 import { splitSentences, type Sentence } from './sentences';
-import { parseTimelineDate, readEdtf, timelineEntryDate, timelineOrderProblems } from './timeline-dates';
+import { parseTimelineDate, readEdtf, timelineOrderProblems, type ParsedTimelineDate } from './timeline-dates';
 import { urlIdentity } from './urls';
 
 export interface ReviewOptions {
@@ -53,6 +53,72 @@ function plural(count: number, one: string, many = `${one}s`): string {
 /** The date a relative timeline label is read against: when the story was published, or last saved. */
 export function storyReferenceDate(story: Pick<Story, 'publishedAt' | 'updatedAt'>): string {
   return (story.publishedAt ?? story.updatedAt).slice(0, 10);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dates read once
+
+/**
+ * Timeline labels and EDTF dates already read. The editor reviews the story after every pause in
+ * typing, and a timeline of a thousand entries was read anew each time though at most one label had
+ * changed. Keyed by the text (and the reference date a label was read against), so that an answer
+ * is never stale; the reading is a pure function of those. Starts over beyond the limit.
+ */
+const datesRead = new Map<string, ParsedTimelineDate>();
+const DATES_KEPT = 20_000;
+
+function rememberedDate(key: string, read: () => ParsedTimelineDate): ParsedTimelineDate {
+  let date = datesRead.get(key);
+  if (date === undefined) {
+    if (datesRead.size >= DATES_KEPT) datesRead.clear();
+    date = read();
+    datesRead.set(key, date);
+  }
+  return date;
+}
+
+function edtfDate(edtf: string): ParsedTimelineDate {
+  return rememberedDate(`edtf\u0000${edtf}`, () => readEdtf(edtf));
+}
+
+function labelDate(label: string, referenceDate?: string): ParsedTimelineDate {
+  const key = referenceDate === undefined ? `label\u0000${label}` : `label\u0000${label}\u0000${referenceDate}`;
+  return rememberedDate(key, () => parseTimelineDate(label, referenceDate === undefined ? {} : { referenceDate }));
+}
+
+/**
+ * What the review read from one entry's date, found again by the date object itself (an edit
+ * elsewhere leaves it as it was) and used while its label and EDTF are the same strings.
+ */
+interface EntryDateReading {
+  label: string;
+  edtf: string | undefined;
+  date: ParsedTimelineDate;
+  /** The label read against the story's date, once asked for. */
+  fromLabel?: { referenceDate: string; date: ParsedTimelineDate };
+}
+
+const entryDatesRead = new WeakMap<TimelineEntry['date'], EntryDateReading>();
+
+function readingOf(date: TimelineEntry['date']): EntryDateReading {
+  let reading = entryDatesRead.get(date);
+  if (reading === undefined || reading.label !== date.label || reading.edtf !== date.edtf) {
+    reading = { label: date.label, edtf: date.edtf, date: date.edtf !== undefined && date.edtf !== '' ? edtfDate(date.edtf) : labelDate(date.label) };
+    entryDatesRead.set(date, reading);
+  }
+  return reading;
+}
+
+/** `timelineEntryDate`, from the dates already read: the stored EDTF when present, else the label. */
+function entryDate(date: TimelineEntry['date']): ParsedTimelineDate {
+  return readingOf(date).date;
+}
+
+/** The entry's label read against the story's date, from the dates already read. */
+function entryLabelDate(date: TimelineEntry['date'], referenceDate: string): ParsedTimelineDate {
+  const reading = readingOf(date);
+  if (reading.fromLabel?.referenceDate !== referenceDate) reading.fromLabel = { referenceDate, date: labelDate(date.label, referenceDate) };
+  return reading.fromLabel.date;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -294,7 +360,7 @@ class Review {
     const issuedEnd = new Map<string, string>();
     for (const source of story.sources) {
       if (source.issued === undefined) continue;
-      const read = readEdtf(source.issued);
+      const read = edtfDate(source.issued);
       if (read.ok) issuedEnd.set(source.id, read.latest);
     }
     story.timeline.forEach((entry, entryIndex) => {
@@ -329,11 +395,11 @@ class Review {
   reviewEntryDate(entry: TimelineEntry, name: string, referenceDate: string, cited: readonly string[], issuedEnd: ReadonlyMap<string, string>): void {
     const location: FindingLocation = { part: 'timeline', entryId: entry.id, field: 'date' };
     const label = entry.date.label;
-    const date = timelineEntryDate(entry.date);
+    const date = entryDate(entry.date);
     if (!date.ok) {
       this.undatedEntries++;
       if (date.relative) {
-        const resolved = parseTimelineDate(label, { referenceDate });
+        const resolved = entryLabelDate(entry.date, referenceDate);
         const reading = resolved.ok ? ` (against the story's date, ${referenceDate}, it reads as ${resolved.edtf})` : '';
         this.add('timeline-date-relative', `The date “${label}” is relative; fix it to a date${reading}.`, location, name);
       } else {
@@ -342,7 +408,7 @@ class Review {
       return;
     }
     if (entry.date.edtf !== undefined) {
-      const fromLabel = parseTimelineDate(label, { referenceDate });
+      const fromLabel = entryLabelDate(entry.date, referenceDate);
       if (fromLabel.ok && (fromLabel.earliest !== date.earliest || fromLabel.latest !== date.latest)) {
         this.add('timeline-date-mismatch', `The label “${label}” reads as ${fromLabel.edtf}, but the entry is stored as ${entry.date.edtf}.`, location, name);
       }

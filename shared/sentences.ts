@@ -12,15 +12,16 @@
  */
 import type { Inline } from './model';
 
+/** A sentence as `splitSentences` finds it; shared between callers, so read-only. */
 export interface Sentence {
   /** 0-based, within the inline array. */
-  index: number;
+  readonly index: number;
   /** Character range of the sentence in the text of the runs (UTF-16 units, citations zero-width), without the spaces around it. */
-  start: number;
-  end: number;
-  text: string;
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
   /** Indexes, in the inline array, of the citation nodes that belong to this sentence. */
-  citations: number[];
+  readonly citations: readonly number[];
 }
 
 /** Titles and abbreviations that end with a full stop and are followed by a capitalised name. */
@@ -86,8 +87,35 @@ interface Piece {
   end: number;
 }
 
+/**
+ * Ranges already found, by locale and text. The coverage review runs after every pause in typing
+ * and segmenting is most of its cost; between two runs only the paragraph being typed in has new
+ * text, so the others are found here. Keyed by the text itself (not by the content array), so that
+ * no caller can see a stale answer. The least recently used are dropped beyond the limit.
+ */
+const rangesFound = new Map<string, readonly Readonly<Piece>[]>();
+/** Enough for every paragraph of the huge story (benchmarks) several times over. */
+const RANGES_KEPT = 5_000;
+
 /** The sentence pieces of `text` as ranges, after the two repairs described at the top. */
-export function sentenceRanges(text: string, locale = 'en'): Piece[] {
+export function sentenceRanges(text: string, locale = 'en'): readonly Readonly<Piece>[] {
+  const key = `${locale}\u0000${text}`;
+  const found = rangesFound.get(key);
+  if (found) {
+    rangesFound.delete(key);
+    rangesFound.set(key, found);
+    return found;
+  }
+  const pieces = findSentenceRanges(text, locale);
+  rangesFound.set(key, pieces);
+  if (rangesFound.size > RANGES_KEPT) {
+    const [oldest] = rangesFound.keys();
+    if (oldest !== undefined) rangesFound.delete(oldest);
+  }
+  return pieces;
+}
+
+function findSentenceRanges(text: string, locale: string): Piece[] {
   const pieces: Piece[] = [];
   for (const segment of segmenterFor(locale).segment(text)) {
     const piece = { start: segment.index, end: segment.index + segment.segment.length };
@@ -101,7 +129,7 @@ export function sentenceRanges(text: string, locale = 'en'): Piece[] {
   return pieces;
 }
 
-function trimmedRange(text: string, piece: Piece): Piece {
+function trimmedRange(text: string, piece: Readonly<Piece>): Piece {
   let { start, end } = piece;
   while (start < end && /\s/u.test(text[start] ?? '')) start++;
   while (end > start && /\s/u.test(text[end - 1] ?? '')) end--;
@@ -120,12 +148,43 @@ function textAndCitations(inlines: readonly Inline[]): { text: string; citations
 }
 
 /**
+ * Sentences already found, by the content array they were found in: an edit elsewhere in the story
+ * leaves a paragraph's array as it was. An answer is used again only while the array holds the same
+ * text strings and citations at the same places (what the sentences depend on), so an array changed
+ * in place is split anew.
+ */
+const sentencesFound = new WeakMap<readonly Inline[], { locale: string; texts: (string | null)[]; sentences: readonly Sentence[] }>();
+
+/** Each inline's text, or null for a citation: what decides the sentences. */
+function textsOf(inlines: readonly Inline[]): (string | null)[] {
+  return inlines.map((inline) => (inline.type === 'text' ? inline.text : null));
+}
+
+function sameTexts(inlines: readonly Inline[], texts: readonly (string | null)[]): boolean {
+  if (inlines.length !== texts.length) return false;
+  for (let index = 0; index < inlines.length; index++) {
+    const inline = inlines[index];
+    if ((inline?.type === 'text' ? inline.text : null) !== texts[index]) return false;
+  }
+  return true;
+}
+
+/**
  * The sentences of one paragraph or timeline body, each with the citations that belong to it.
  * Content with citations but no text gives no sentence (its citations belong to nothing).
+ * Callers share the answer for the same content: it is not theirs to change.
  */
-export function splitSentences(inlines: readonly Inline[], locale = 'en'): Sentence[] {
+export function splitSentences(inlines: readonly Inline[], locale = 'en'): readonly Sentence[] {
+  const found = sentencesFound.get(inlines);
+  if (found && found.locale === locale && sameTexts(inlines, found.texts)) return found.sentences;
+  const sentences = findSentences(inlines, locale);
+  sentencesFound.set(inlines, { locale, texts: textsOf(inlines), sentences });
+  return sentences;
+}
+
+function findSentences(inlines: readonly Inline[], locale: string): Sentence[] {
   const { text, citations } = textAndCitations(inlines);
-  const sentences: Sentence[] = [];
+  const sentences: (Sentence & { citations: number[] })[] = [];
   for (const piece of sentenceRanges(text, locale)) {
     if (!LETTER_OR_DIGIT.test(text.slice(piece.start, piece.end))) continue;
     const { start, end } = trimmedRange(text, piece);
@@ -135,7 +194,7 @@ export function splitSentences(inlines: readonly Inline[], locale = 'en'): Sente
   for (const citation of citations) {
     // The last sentence that starts before the citation: a citation at a sentence's very start
     // (after the previous one's full stop) closes the previous sentence. A leading one, the first.
-    let owner = sentences[0] as Sentence;
+    let owner = sentences[0] as (typeof sentences)[number];
     for (const sentence of sentences) {
       if (sentence.start < citation.offset) owner = sentence;
       else break;
