@@ -4,13 +4,23 @@
  * than storing an empty string, authors are written "Family, Given; Other Name", and each place
  * that cites a source is named the way an editor reads it, with the sentence it backs.
  */
-import { type CitationRef, citationOccurrences } from './citation-edits';
-import type { PersonName, Source, Story } from './model';
+import type { CitationRef, InlinePlace } from './citation-edits';
+import type { Inline, PersonName, Source, Story } from './model';
 import { splitSentences } from './sentences';
 import { urlIdentity } from './urls';
 
 /** The source fields that are one line (or box) of text, each optional in the model. */
 export type SourceTextField = 'URL' | 'title' | 'container-title' | 'issued' | 'note';
+
+/** Longer sentences and notes are cut at a word near these many characters. */
+const SENTENCE_SHOWN = 110;
+const NOTE_SHOWN = 70;
+
+function shortened(text: string, length: number): string {
+  if (text.length <= length) return text;
+  const cut = text.lastIndexOf(' ', length);
+  return `${text.slice(0, cut > length / 2 ? cut : length)}…`;
+}
 
 /**
  * The source with `field` set to `text` exactly as typed, or removed when the text is empty (for
@@ -81,10 +91,14 @@ export function sameNames(a: readonly PersonName[], b: readonly PersonName[]): b
   );
 }
 
-/** What a source is called in lists and dialogs: its title, else its address, else a placeholder. */
+/**
+ * What a source is called in lists and dialogs: its title, else its address, else the start of
+ * its note (a draft's sources may carry only a note saying what they report), else a placeholder.
+ */
 export function sourceName(source: Source): string {
   if (source.title !== undefined && source.title.trim() !== '') return source.title;
   if (source.URL !== undefined && source.URL.trim() !== '') return source.URL;
+  if (source.note !== undefined && source.note.trim() !== '') return shortened(source.note.trim(), NOTE_SHOWN);
   return 'Untitled source';
 }
 
@@ -111,16 +125,27 @@ export function duplicateSources(sources: readonly Source[]): Map<string, string
   return duplicates;
 }
 
-/** Every place that cites each source, in reading order, from one pass over the story. */
-export function citingPlacesBySource(story: Story): Map<string, CitationRef[]> {
+/**
+ * Every place that cites each source, in reading order (the places `placesCiting` finds), from
+ * one pass over the story rather than one per source.
+ */
+export function citingPlacesBySource(story: Pick<Story, 'sections' | 'timeline'>): Map<string, CitationRef[]> {
   const places = new Map<string, CitationRef[]>();
-  for (const { ref, citation } of citationOccurrences(story)) {
-    for (const id of citation.sources) {
-      const list = places.get(id);
-      if (list) list.push(ref);
-      else places.set(id, [ref]);
-    }
+  const collect = (inlines: readonly Inline[], place: InlinePlace) => {
+    inlines.forEach((inline, index) => {
+      if (inline.type !== 'citation') return;
+      for (const id of inline.sources) {
+        const ref: CitationRef = { ...place, index };
+        const list = places.get(id);
+        if (list) list.push(ref);
+        else places.set(id, [ref]);
+      }
+    });
+  };
+  for (const section of story.sections) {
+    section.body.forEach((paragraph, index) => collect(paragraph.content, { part: 'section', sectionId: section.id, paragraph: index }));
   }
+  for (const entry of story.timeline) collect(entry.body, { part: 'timeline', entryId: entry.id });
   return places;
 }
 
@@ -132,19 +157,11 @@ export interface CitingPlaceDescription {
   sentence: string;
 }
 
-/** Longer sentences are cut at a word near this many characters. */
-const SENTENCE_SHOWN = 110;
-
-function shortened(text: string): string {
-  if (text.length <= SENTENCE_SHOWN) return text;
-  const cut = text.lastIndexOf(' ', SENTENCE_SHOWN);
-  return `${text.slice(0, cut > SENTENCE_SHOWN / 2 ? cut : SENTENCE_SHOWN)}…`;
-}
 
 /** Describes a place from `citingPlacesBySource`; undefined when the story no longer has it. */
 export function describeCitingPlace(story: Pick<Story, 'sections' | 'timeline'>, ref: CitationRef): CitingPlaceDescription | undefined {
   let place: string;
-  let inlines;
+  let inlines: readonly Inline[];
   if (ref.part === 'section') {
     const index = story.sections.findIndex((section) => section.id === ref.sectionId);
     const section = story.sections[index];
@@ -159,5 +176,5 @@ export function describeCitingPlace(story: Pick<Story, 'sections' | 'timeline'>,
     inlines = entry.body;
   }
   const sentence = splitSentences(inlines).find((candidate) => candidate.citations.includes(ref.index));
-  return { place, sentence: sentence ? shortened(sentence.text) : '' };
+  return { place, sentence: sentence ? shortened(sentence.text, SENTENCE_SHOWN) : '' };
 }

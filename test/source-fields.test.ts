@@ -84,10 +84,13 @@ describe('authors', () => {
 });
 
 describe('names and duplicates', () => {
-  it('calls a source by its title, else its address', () => {
-    expect(sourceName(source({ title: 'Talks', URL: 'https://a.example/' }))).toBe('Talks');
-    expect(sourceName(source({ URL: 'https://a.example/' }))).toBe('https://a.example/');
-    expect(sourceName(source())).toBe('Untitled source');
+  it('calls a source by its title, else its address, else the start of its note', () => {
+    expect(sourceName(source({ title: 'Talks', URL: 'https://a.example/', note: 'Reports' }))).toBe('Talks');
+    expect(sourceName(source({ URL: 'https://a.example/', note: 'Reports' }))).toBe('https://a.example/');
+    expect(sourceName(source({ note: 'Reports the launch of the South Korea-Poland security dialogue in Warsaw (timeline: Feb 2, 2026)' }))).toBe(
+      'Reports the launch of the South Korea-Poland security dialogue in…',
+    );
+    expect(sourceName(source({ title: '', note: ' ' }))).toBe('Untitled source');
   });
 
   it('flags sources whose addresses name the same article, each pointing at another', () => {
