@@ -62,12 +62,11 @@ export function SourcePicker({ open, keysRef }: { open: PickerOpen; keysRef: { c
   useEffect(() => {
     const editable = open.view.dom;
     editable.setAttribute('aria-controls', listId);
-    editable.setAttribute('aria-expanded', 'true');
-    editable.setAttribute('aria-activedescendant', choices.length > 0 ? `${listId}-${current}` : '');
+    if (choices.length > 0) editable.setAttribute('aria-activedescendant', `${listId}-${current}`);
+    else editable.removeAttribute('aria-activedescendant');
     return () => {
       editable.removeAttribute('aria-controls');
       editable.removeAttribute('aria-activedescendant');
-      editable.setAttribute('aria-expanded', 'false');
     };
   }, [open.view, listId, current, choices.length]);
 
@@ -127,9 +126,9 @@ export function SourcePicker({ open, keysRef }: { open: PickerOpen; keysRef: { c
               onMouseEnter={() => setActive(index)}
               onClick={() => choose(choice)}
             >
-              <span className="source-number">[{choice.number ?? '?'}]</span>
-              <span className="source-title">{choice.source.title || choice.source.URL || 'Untitled source'}</span>
-              {choice.source['container-title'] ? <span className="source-outlet">{choice.source['container-title']}</span> : null}
+              <span className="picker-number">[{choice.number ?? '?'}]</span>
+              <span className="picker-title">{choice.source.title || choice.source.URL || 'Untitled source'}</span>
+              {choice.source['container-title'] ? <span className="picker-outlet">{choice.source['container-title']}</span> : null}
             </li>
           ))}
         </ul>

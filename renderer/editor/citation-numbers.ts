@@ -5,11 +5,11 @@
  *
  * Kept outside React: chips are ProseMirror node views, which subscribe here and change their own
  * text only when their number changes. It is recomputed when what numbers depend on changes: the
- * sources, the policy and style, and (numbered by first appearance) the order of citations.
+ * sources, the policy and style, and which sources the text cites in what order.
  */
 import { create } from 'zustand';
 import { citationMarker, citationNumbers } from '../../shared/citations';
-import type { Citation, CitationStyle, Source, Story } from '../../shared/model';
+import type { Citation, CitationStyle, Inline, Source, Story } from '../../shared/model';
 import { useStoryEditor } from '../story-state';
 
 interface CitationNumbering {
@@ -45,26 +45,54 @@ function sameNumbers(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, numb
   return true;
 }
 
-let numbered: Story | null = null;
+/**
+ * The sources a part cites, in order, as one string: kept per part object, so that after a
+ * keystroke only the part typed in is read again (a story's other parts keep their identity).
+ */
+const citedIn = new WeakMap<object, string>();
+
+function citationsOf(part: { body: readonly Inline[] } | { body: readonly { content: readonly Inline[] }[] }): string {
+  let signature = citedIn.get(part);
+  if (signature !== undefined) return signature;
+  const ids: string[] = [];
+  const collect = (inlines: readonly Inline[]) => {
+    for (const inline of inlines) if (inline.type === 'citation') ids.push(inline.sources.join(' '));
+  };
+  for (const item of part.body) {
+    if ('content' in item) collect(item.content);
+    else collect([item]);
+  }
+  signature = ids.join(',');
+  citedIn.set(part, signature);
+  return signature;
+}
+
+/** What numbers depend on in the text: which sources are cited, in reading order. */
+function citationSignature(story: Story): string {
+  return [...story.sections.map(citationsOf), ...story.timeline.map(citationsOf)].join(';');
+}
+
+let numbered: { story: Story; signature: string } | null = null;
 
 function follow(story: Story | null): void {
   if (!story) {
     numbered = null;
     return;
   }
-  const before = numbered;
-  numbered = story;
-  const textMatters = story.citationOrder === 'first-appearance';
-  if (
-    before &&
+  const before = numbered?.story;
+  const textSame = before !== undefined && before.sections === story.sections && before.timeline === story.timeline;
+  // Cited sources number before uncited ones under every policy, so a citation added or removed
+  // anywhere can renumber; text typed without touching a citation cannot.
+  const signature = textSame && numbered ? numbered.signature : citationSignature(story);
+  const unchanged =
+    before !== undefined &&
     before.id === story.id &&
     before.sources === story.sources &&
     before.citationOrder === story.citationOrder &&
     before.citationStyle === story.citationStyle &&
-    (!textMatters || (before.sections === story.sections && before.timeline === story.timeline))
-  ) {
-    return;
-  }
+    signature === numbered?.signature;
+  numbered = { story, signature };
+  if (unchanged) return;
   const numbers = citationNumbers(story);
   const current = useCitationNumbering.getState();
   const sources = before?.sources === story.sources && before.id === story.id ? current.sources : new Map(story.sources.map((source) => [source.id, source]));

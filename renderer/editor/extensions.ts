@@ -275,7 +275,8 @@ export function editorExtensions(hooks: EditorHooks, options: { singleParagraph:
           hooks.requestLink();
           return true;
         },
-        ...(options.singleParagraph ? { Enter: () => true } : {}),
+        // One paragraph: Enter makes no new one, but still reaches the open picker (to insert).
+        ...(options.singleParagraph ? { Enter: ({ editor }) => pickerKey.getState(editor.state) == null } : {}),
       };
     },
     addProseMirrorPlugins() {
