@@ -183,12 +183,12 @@ describe('the story editor: sections', { timeout: 90_000 }, () => {
     await sections.heading(2).click();
     await page.keyboard.press('Alt+ArrowUp');
     await expect.poll(() => sections.headings()).toEqual([original[1], original[0], ...original.slice(2)]);
-    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.value)).toBe(original[1]);
+    expect((await sections.focused()).value).toBe(original[1]);
     // Alt+↓ from inside a section's text moves it too.
     await sections.body(3).click();
     await page.keyboard.press('Alt+ArrowDown');
     await expect.poll(() => sections.headings()).toEqual([original[1], original[0], original[3], original[2], original[4]]);
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Section 4 text');
+    expect((await sections.focused()).label).toBe('Section 4 text');
 
     // Dragged by its handle: section 3 above section 2.
     await sections.drag(3, 2);

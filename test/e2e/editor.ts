@@ -35,6 +35,15 @@ export class SectionsEditor {
     return this.region.locator('input.section-heading').evaluateAll((inputs) => inputs.map((input) => (input as unknown as { value: string }).value));
   }
 
+  /** What has the keyboard focus: its value (a field) and its accessible label. */
+  async focused(): Promise<{ value: string | undefined; label: string | null }> {
+    // Runs in the page; the tests' types have no DOM.
+    return this.page.evaluate(() => {
+      const { document } = globalThis as unknown as { document: { activeElement: { value?: string; getAttribute(name: string): string | null } | null } };
+      return { value: document.activeElement?.value, label: document.activeElement?.getAttribute('aria-label') ?? null };
+    });
+  }
+
   /** Puts the cursor at the end of a section's text (making its editor first, as a click does). */
   async typeAtEndOf(number: number, text: string): Promise<void> {
     await this.body(number).click();
