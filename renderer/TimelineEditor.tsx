@@ -10,6 +10,7 @@
  */
 import {
   DndContext,
+  KeyboardSensor,
   PointerSensor,
   closestCenter,
   useSensor,
@@ -20,14 +21,15 @@ import {
   type ScreenReaderInstructions,
   type UniqueIdentifier,
 } from '@dnd-kit/core';
-import { SortableContext, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
+import { SortableContext, sortableKeyboardCoordinates, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import { CSS as cssTransform } from '@dnd-kit/utilities';
 import { memo, useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { flushSync } from 'react-dom';
 import { storyReferenceDate } from '../shared/coverage';
-import type { TimelineEntry } from '../shared/model';
+import type { Paragraph, TimelineEntry } from '../shared/model';
 import { emptyTimelineEntry, insertItem, moveItem, removeItem, sortTimelineByDate, timelineDateFor, updateItem } from '../shared/story-edits';
 import { parseTimelineDate, timelineEntryDate, timelineOrderProblems } from '../shared/timeline-dates';
+import { RichText, type RichTextHandle } from './editor/RichText';
 import { registerReveal, setActivePart } from './editor/reveal';
 import { plural } from './format';
 import { editStory, useStoryEditor } from './story-state';
@@ -46,6 +48,11 @@ function editLabel(id: string, label: string): void {
     (story) => updateItem(story, 'timeline', id, (entry) => ({ ...entry, date: timelineDateFor(label, storyReferenceDate(story)) })),
     { coalesce: `timeline:${id}:date` },
   );
+}
+
+/** An entry's text is one paragraph: the rich-text field gives back paragraphs, of which the first is kept. */
+function editBody(id: string, paragraphs: Paragraph[]): void {
+  editStory((story) => updateItem(story, 'timeline', id, (entry) => ({ ...entry, body: paragraphs[0]?.content ?? [] })), { coalesce: `timeline:${id}:body` });
 }
 
 /**
@@ -69,11 +76,13 @@ function moveEntryBy(id: string, step: -1 | 1): void {
   if (index !== -1) moveEntry(id, index + step);
 }
 
-/** Alt+↑ and Alt+↓ move the entry whose date field or drag handle has the focus. */
+/** Alt+↑ and Alt+↓ move the entry that has the focus (its date, its text, its handle), as in Sections. */
 function onMoveKey(event: KeyboardEvent, id: string): void {
   if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
   if (event.key !== 'ArrowUp' && event.key !== 'ArrowDown') return;
   event.preventDefault();
+  // Before the text editor sees it: Alt+arrows move the entry, not the cursor.
+  event.stopPropagation();
   moveEntryBy(id, event.key === 'ArrowUp' ? -1 : 1);
 }
 
@@ -98,7 +107,8 @@ const sortableKeys = (timeline: readonly TimelineEntry[]): string[] => timeline.
 const verticalOnly: Modifier = ({ transform }) => ({ ...transform, x: 0 });
 
 const SCREEN_READER_INSTRUCTIONS: ScreenReaderInstructions = {
-  draggable: 'To move this entry, press Alt+Up Arrow or Alt+Down Arrow, or drag it with the mouse.',
+  draggable:
+    'To move this entry one place, press Alt+Up Arrow or Alt+Down Arrow. To move it further, press Space to pick it up, the arrow keys to move it, Space to drop it, or Escape to put it back.',
 };
 
 /** "entry 3 «Dec 4, 2025»", from the draft as it is now (dnd-kit calls these during a drag). */
@@ -146,7 +156,7 @@ export function TimelineEditor({ readOnly }: { readOnly: boolean }) {
   const addButtonRef = useRef<HTMLButtonElement>(null);
   const headingId = useId();
   const summaryId = useId();
-  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 4 } }));
+  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 4 } }), useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }));
 
   const orderProblems = useMemo(() => {
     const byIndex = new Map<number, string>();
@@ -214,17 +224,18 @@ export function TimelineEditor({ readOnly }: { readOnly: boolean }) {
         <p className="hint">No entries yet. Each entry is a date, written as the page should show it, and a line of text with its citations.</p>
       ) : (
         <div className="timeline-summary">
-          <p id={summaryId} className={outOfOrder > 0 ? 'out-of-order' : undefined}>
-            {outOfOrder > 0
-              ? `${plural(outOfOrder, 'entry is', 'entries are')} out of date order${readOnly ? '.' : ' —'}`
-              : `${plural(timeline.length, 'entry', 'entries')}, in date order.`}
-            {unread > 0 ? ` ${plural(unread, 'date')} cannot be read; ${unread === 1 ? 'it keeps its' : 'they keep their'} place when sorting.` : ''}
+          <p className={outOfOrder > 0 ? 'out-of-order' : undefined}>
+            <span id={summaryId}>
+              {outOfOrder > 0 ? `${plural(outOfOrder, 'entry is', 'entries are')} out of date order` : `${plural(timeline.length, 'entry', 'entries')}, in date order`}
+            </span>
+            {readOnly ? '.' : outOfOrder > 0 ? ' — ' : '. '}
+            {readOnly ? null : (
+              <button type="button" aria-disabled={outOfOrder === 0 ? true : undefined} aria-describedby={summaryId} onClick={sortByDate}>
+                Sort by date
+              </button>
+            )}
           </p>
-          {readOnly ? null : (
-            <button type="button" aria-disabled={outOfOrder === 0 ? true : undefined} aria-describedby={summaryId} onClick={sortByDate}>
-              Sort by date
-            </button>
-          )}
+          {unread > 0 ? <p className="hint">{`${plural(unread, 'date')} cannot be read; ${unread === 1 ? 'it keeps its' : 'they keep their'} place when sorting.`}</p> : null}
         </div>
       )}
       <DndContext
@@ -300,15 +311,25 @@ const EntryRow = memo(function EntryRow({ entry, index, isLast, referenceDate, o
   const orderId = `${inputId}-order`;
   const rowRef = useRef<HTMLLIElement | null>(null);
   const labelRef = useRef<HTMLInputElement>(null);
+  const bodyRef = useRef<RichTextHandle>(null);
 
   const reading = useMemo(() => describeReading(entry.date, referenceDate), [entry.date, referenceDate]);
+  const body = useMemo((): Paragraph[] => [{ type: 'paragraph', content: entry.body }], [entry.body]);
+  const onBodyChange = useCallback((paragraphs: Paragraph[]) => editBody(id, paragraphs), [id]);
 
   useEffect(
     () =>
-      registerReveal(`timeline:${id}`, () => {
+      registerReveal(`timeline:${id}`, (location) => {
+        if (location.part !== 'timeline') return;
         rowRef.current?.scrollIntoView({ block: 'center' });
-        labelRef.current?.focus({ preventScroll: true });
-        labelRef.current?.select();
+        if (location.field === 'date') {
+          labelRef.current?.focus({ preventScroll: true });
+          labelRef.current?.select();
+        } else if (location.inline !== undefined) {
+          bodyRef.current?.select({ inline: location.inline });
+        } else {
+          bodyRef.current?.focus();
+        }
       }),
     [id],
   );
@@ -325,7 +346,14 @@ const EntryRow = memo(function EntryRow({ entry, index, isLast, referenceDate, o
   const className = ['timeline-entry', orderProblem ? 'out-of-order' : '', isDragging ? 'dragging' : ''].filter(Boolean).join(' ');
   const describedBy = [readingId, labelProblem ? problemId : '', orderProblem ? orderId : ''].filter(Boolean).join(' ');
   return (
-    <li ref={setRowRef} className={className} data-entry-id={id} style={{ transform: cssTransform.Translate.toString(transform), transition }} onFocus={onFocus}>
+    <li
+      ref={setRowRef}
+      className={className}
+      data-entry-id={id}
+      style={{ transform: cssTransform.Translate.toString(transform), transition }}
+      onFocus={onFocus}
+      onKeyDownCapture={readOnly ? undefined : (event) => onMoveKey(event, id)}
+    >
       {readOnly ? null : (
         <button
           type="button"
@@ -334,7 +362,6 @@ const EntryRow = memo(function EntryRow({ entry, index, isLast, referenceDate, o
           {...attributes}
           {...listeners}
           aria-label={`Reorder entry ${number}`}
-          onKeyDown={(event) => onMoveKey(event, id)}
         >
           <span aria-hidden="true">⠿</span>
         </button>
@@ -353,7 +380,13 @@ const EntryRow = memo(function EntryRow({ entry, index, isLast, referenceDate, o
             aria-invalid={labelProblem ? true : undefined}
             aria-describedby={describedBy}
             onChange={(event) => editLabel(id, event.target.value)}
-            onKeyDown={(event) => onMoveKey(event, id)}
+            onKeyDown={(event) => {
+              // Enter goes on to the text, as in a section's heading.
+              if (event.key === 'Enter') {
+                event.preventDefault();
+                bodyRef.current?.focus();
+              }
+            }}
           />
           <p id={readingId} className={reading.ok ? 'date-reading' : 'date-reading unread'}>
             {reading.ok ? null : (
@@ -369,6 +402,19 @@ const EntryRow = memo(function EntryRow({ entry, index, isLast, referenceDate, o
             </p>
           ) : null}
         </div>
+        {/* The field is named by its aria-label; this shows the name, and a click on it goes to the text. */}
+        <div className="entry-text-label" aria-hidden="true" onClick={() => bodyRef.current?.focus()}>
+          Entry {number} text
+        </div>
+        <RichText
+          label={`Entry ${number} text`}
+          content={body}
+          onChange={onBodyChange}
+          singleParagraph
+          readOnly={readOnly}
+          handle={bodyRef}
+          placeholder="What happened; type [ to cite a source."
+        />
         {orderProblem ? (
           <p className="order-problem" id={orderId}>
             <span className="marker" aria-hidden="true">

@@ -10,6 +10,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Story } from '../shared/model';
 import { launchChromium } from './helpers/browser';
 import { PROJECT_ROOT, STATIC_ROOT, startWorkbench, type Workbench, type WorkbenchPage } from './e2e/workbench';
+import { CoveragePanelView } from './e2e/coverage';
+import { SourcePicker, chipsIn } from './e2e/editor';
 import { TimelinePanel } from './e2e/timeline';
 
 let browser: Browser;
@@ -44,6 +46,19 @@ async function newStory(title: string): Promise<{ page: WorkbenchPage; timeline:
   tab = await workbench.openPage();
   await tab.library.createStory(title, 'World');
   await tab.story.heading().filter({ hasText: title }).waitFor();
+  return { page: tab, timeline: new TimelinePanel(tab.page) };
+}
+
+/**
+ * A fresh library holding a story made through the service (as an import would make it), open
+ * in a tab: for timelines with citations, which take sources and clicks to build in the UI.
+ */
+async function storyFromLibrary(title: string, parts: Pick<Story, 'sources' | 'timeline'>): Promise<{ page: WorkbenchPage; timeline: TimelinePanel }> {
+  workbench = await startWorkbench(browser);
+  const created = await workbench.service.createStory({ title, feed: 'World' });
+  await workbench.service.saveStory({ story: { ...created, ...parts }, baseRevision: created.revision });
+  tab = await workbench.openPage();
+  await tab.library.open(title);
   return { page: tab, timeline: new TimelinePanel(tab.page) };
 }
 
@@ -96,7 +111,8 @@ describe('the timeline editor', { timeout: 60_000 }, () => {
     expect(await timeline.entry(6).reading().textContent()).toBe('2025-12-04 — day');
 
     // The contradictions are marked on the entries themselves, in words.
-    expect(await timeline.summary().textContent()).toBe('2 entries are out of date order — 1 date cannot be read; it keeps its place when sorting.');
+    expect(await timeline.summary().textContent()).toBe('2 entries are out of date order — Sort by date');
+    expect(await timeline.undatedNote().textContent()).toBe('1 date cannot be read; it keeps its place when sorting.');
     expect(await timeline.entry(1).orderMarker().textContent()).toBe('⚠ Out of date order: "Feb 2, 2026" comes before "1950‑53" but is later.');
     expect(await timeline.entry(5).orderMarker().textContent()).toBe('⚠ Out of date order: "2010" comes after "Late 2024" but is earlier.');
     for (const number of [2, 3, 4, 6]) expect(await timeline.entry(number).orderMarker().count()).toBe(0);
@@ -104,7 +120,7 @@ describe('the timeline editor', { timeout: 60_000 }, () => {
     await timeline.sortButton().click();
     await expect.poll(() => timeline.labels()).toEqual(SORTED);
     expect(await timeline.section.locator('.order-problem').count()).toBe(0);
-    expect(await timeline.summary().textContent()).toBe('6 entries, in date order. 1 date cannot be read; it keeps its place when sorting.');
+    expect(await timeline.summary().textContent()).toBe('6 entries, in date order. Sort by date');
     // In order, the button is disabled and keeps the focus; the line it points to says why.
     expect(await timeline.sortButton().isDisabled()).toBe(true);
     expect(await hasFocus(timeline.sortButton())).toBe(true);
@@ -212,6 +228,84 @@ describe('the timeline editor', { timeout: 60_000 }, () => {
     expect(await hasFocus(timeline.addButton())).toBe(true);
     const stored = await savedStory(page, 'Flood warnings');
     expect(stored.timeline).toEqual([]);
+  });
+
+  it('undoes and redoes adding, moving, deleting and sorting, each as one step', async () => {
+    const { page, timeline } = await newStory('Power cuts');
+    for (const label of ['2012', '2010']) await timeline.addEntry(label);
+    // Typing a date pauses, so the steps below do not join the typing's step.
+    await page.story.waitUntilSaved();
+
+    await timeline.sortButton().click();
+    await expect.poll(() => timeline.labels()).toEqual(['2010', '2012']);
+    await page.press('Control+z');
+    await expect.poll(() => timeline.labels()).toEqual(['2012', '2010']);
+    await page.press('Control+Shift+z');
+    await expect.poll(() => timeline.labels()).toEqual(['2010', '2012']);
+
+    await timeline.entry(1).dateField().focus();
+    await page.press('Alt+ArrowDown');
+    await expect.poll(() => timeline.labels()).toEqual(['2012', '2010']);
+    await page.press('Control+z');
+    await expect.poll(() => timeline.labels()).toEqual(['2010', '2012']);
+
+    await timeline.entry(1).button('Delete').click();
+    await expect.poll(() => timeline.labels()).toEqual(['2012']);
+    await page.press('Control+z');
+    await expect.poll(() => timeline.labels()).toEqual(['2010', '2012']);
+    // Back by undo, the entry needs no Undo button any more.
+    expect(await timeline.notice().textContent()).toBe('');
+    await page.press('Control+Shift+z');
+    await expect.poll(() => timeline.labels()).toEqual(['2012']);
+
+    await timeline.addButton().click();
+    await expect.poll(() => timeline.labels()).toEqual(['2012', '']);
+    await page.press('Control+z');
+    await expect.poll(() => timeline.labels()).toEqual(['2012']);
+    await page.press('Control+Shift+z');
+    await expect.poll(() => timeline.labels()).toEqual(['2012', '']);
+    await page.press('Control+z');
+
+    const stored = await savedStory(page, 'Power cuts');
+    expect(stored.timeline.map((entry) => entry.date.label)).toEqual(['2012']);
+  });
+
+  it('writes an entry’s text with a citation from the picker, and shows the entry a coverage finding points at', async () => {
+    const { page, timeline } = await storyFromLibrary('Dam inquiry', {
+      sources: [{ id: 'source-inquiry', title: 'Inquiry opens into dam failure', 'container-title': 'The Courier', URL: 'https://courier.example/dam-inquiry', role: 'cited' }],
+      timeline: [
+        { id: 'entry-gone', date: { label: '2019', edtf: '2019' }, body: [{ type: 'text', text: 'The dam is inspected.' }, { type: 'citation', sources: ['source-deleted'] }] },
+        { id: 'entry-built', date: { label: '1968', edtf: '1968' }, body: [{ type: 'text', text: 'The dam is built.' }] },
+        { id: 'entry-fails', date: { label: 'Mar 3, 2024', edtf: '2024-03-03' }, body: [] },
+      ],
+    });
+    // Its text, with a citation inserted through the picker: the chip shows the source's number.
+    const third = timeline.entry(3);
+    await third.textField().click();
+    await page.page.keyboard.type('The dam fails after days of rain ');
+    await page.page.keyboard.type('[');
+    const picker = new SourcePicker(page.page);
+    await picker.options().first().waitFor();
+    await page.press('Enter');
+    await expect.poll(() => chipsIn(third.textField())).toEqual(['[1]']);
+    const stored = await savedStory(page, 'Dam inquiry');
+    expect(stored.timeline[2]?.body).toEqual([
+      { type: 'text', text: 'The dam fails after days of rain' },
+      { type: 'citation', sources: ['source-inquiry'] },
+    ]);
+
+    // A finding about the order selects the entry's date; one about a citation selects the chip.
+    const coverage = new CoveragePanelView(page.page);
+    await coverage.openGroup('Warnings');
+    await coverage.openGroup('Blockers');
+    await coverage.finding('"1968" comes after "2019" but is earlier').click();
+    const date = timeline.entry(2).dateField();
+    expect(await hasFocus(date)).toBe(true);
+    expect(await date.evaluate((input) => [(input as { selectionStart: number }).selectionStart, (input as { selectionEnd: number }).selectionEnd])).toEqual([0, 4]);
+    await coverage.finding('not in the sources list').click();
+    const first = timeline.entry(1).textField();
+    await expect.poll(() => first.locator('.citation-chip.selected').count()).toBe(1);
+    expect(await hasFocus(first)).toBe(true);
   });
 
   it('shows the timeline of a story in the trash without controls to change it', async () => {

@@ -25,9 +25,14 @@ export class TimelinePanel {
     return this.section.locator('input.entry-date-input').evaluateAll((inputs) => inputs.map((input) => (input as unknown as { value: string }).value));
   }
 
-  /** The line over the entries: "2 entries are out of date order —", or that they are in order. */
+  /** The line over the entries: "2 entries are out of date order — Sort by date", or that they are in order. */
   summary(): Locator {
-    return this.section.locator('.timeline-summary p');
+    return this.section.locator('.timeline-summary p').first();
+  }
+
+  /** The note under it on dates that cannot be read, when there are any. */
+  undatedNote(): Locator {
+    return this.section.locator('.timeline-summary p.hint');
   }
 
   sortButton(): Locator {
@@ -80,6 +85,11 @@ export class TimelineEntryRow {
 
   dateField(): Locator {
     return this.item.getByLabel(`Entry ${this.number} date`, { exact: true });
+  }
+
+  /** The entry's text: a rich-text field with citation chips. */
+  textField(): Locator {
+    return this.item.getByRole('textbox', { name: `Entry ${this.number} text`, exact: true });
   }
 
   /** How the date was read: "1950/1953 — year range", or why it cannot be read. */
