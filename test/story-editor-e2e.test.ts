@@ -86,9 +86,9 @@ describe('the story editor: sections', { timeout: 90_000 }, () => {
     // The picker lists every source, numbered (none is cited yet: by date, newest first).
     await picker.popup.waitFor();
     expect(await picker.optionTexts()).toEqual([
-      '[1]S. Korea, Poland hold first security dialogueYonhap',
-      '[2]Korea, EU hold second strategic dialogueThe Korea Herald',
-      '[3]Cyber ambassador meets NATO officialNATO',
+      '[1]S. Korea, Poland hold first security dialogueYonhap · 2026-02-02',
+      '[2]Korea, EU hold second strategic dialogueThe Korea Herald · 2026-01-22',
+      '[3]Cyber ambassador meets NATO officialNATO · 2026-01-15',
     ]);
     // Filtering by outlet, then Enter.
     await page.keyboard.type('herald');
@@ -96,11 +96,15 @@ describe('the story editor: sections', { timeout: 90_000 }, () => {
     await page.keyboard.press('Enter');
     await picker.popup.waitFor({ state: 'detached' });
     expect(await chipsIn(body)).toEqual(['[1]']);
+    // The chip names its source: under the cursor beside it, and on hover.
+    const herald = 'Source 1: Korea, EU hold second strategic dialogue — The Korea Herald, 2026-01-22';
+    expect(await page.getByRole('status').filter({ hasText: 'Backspace removes it' }).textContent()).toContain(herald);
+    expect(await body.locator('.citation-chip').first().getAttribute('title')).toBe(herald);
 
     // By number, with the arrows: the Herald is cited, so the others number after it.
     await page.keyboard.type('. Both sides met again [');
     await page.keyboard.type('3');
-    expect(await picker.optionTexts()).toEqual(['[3]Cyber ambassador meets NATO officialNATO']);
+    expect(await picker.optionTexts()).toEqual(['[3]Cyber ambassador meets NATO officialNATO · 2026-01-15']);
     await page.keyboard.press('Backspace');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');

@@ -9,11 +9,12 @@
  */
 import { Editor } from '@tiptap/core';
 import { NodeSelection, TextSelection } from '@tiptap/pm/state';
+import { createPortal } from 'react-dom';
 import { memo, useEffect, useId, useImperativeHandle, useLayoutEffect, useRef, useState, type MouseEvent, type ReactNode, type Ref } from 'react';
 import type { Inline, Paragraph } from '../../shared/model';
 import { Dialog } from '../dialogs/Dialog';
 import { useCitationNumbering, markerOf, describeCitation } from './citation-numbers';
-import { docToParagraphs, paragraphsToDoc, positionOfOffset, rangeOfInline, sameParagraphs } from './doc-mapping';
+import { CITATION_NODE, docToParagraphs, paragraphsToDoc, positionOfOffset, rangeOfInline, sameParagraphs } from './doc-mapping';
 import { editorExtensions, isWebUrl, openPickerForShortcut, type EditorHooks, type PickerState } from './extensions';
 import { SourcePicker, type PickerKeys, type PickerOpen } from './SourcePicker';
 import './editor.css';
@@ -241,7 +242,7 @@ export const RichText = memo(function RichText(props: RichTextProps) {
           <StaticContent content={content} />
         </div>
       )}
-      {picker ? <SourcePicker open={picker} keysRef={pickerKeys} /> : null}
+      {picker ? <SourcePicker open={picker} keysRef={pickerKeys} /> : editor ? <CitationCard editor={editor} /> : null}
       {linkAsked && editor ? (
         <LinkDialog
           href={linkAsked.href}
@@ -378,6 +379,57 @@ function LinkDialog({ href, onApply, onClose }: { href: string; onApply(href: st
         </div>
       </form>
     </Dialog>
+  );
+}
+
+/**
+ * The citation at the cursor (selected, or just before the cursor, where Backspace would remove
+ * it), and where it is drawn; undefined when there is none.
+ */
+function citationAtCursor(editor: Editor): { sources: string[]; left: number; top: number } | undefined {
+  const { selection } = editor.state;
+  let at: number | undefined;
+  let node = selection instanceof NodeSelection ? selection.node : undefined;
+  if (node?.type.name === CITATION_NODE) at = selection.from;
+  else if (selection.empty && selection.$from.nodeBefore?.type.name === CITATION_NODE) {
+    node = selection.$from.nodeBefore;
+    at = selection.from - node.nodeSize;
+  }
+  if (!node || at === undefined || !editor.view.hasFocus()) return undefined;
+  const sources: unknown = node.attrs.sources;
+  try {
+    const coords = editor.view.coordsAtPos(at);
+    return { sources: Array.isArray(sources) ? sources.map(String) : [], left: coords.left, top: coords.bottom + 4 };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What the citation at the cursor cites, under it and said to screen readers: the keyboard's
+ * counterpart of the chip's tooltip.
+ */
+function CitationCard({ editor }: { editor: Editor }) {
+  const [shown, setShown] = useState(() => citationAtCursor(editor));
+  useCitationNumbering((state) => state.numbers);
+  useEffect(() => {
+    const update = () => setShown(citationAtCursor(editor));
+    const hide = () => setShown(undefined);
+    editor.on('selectionUpdate', update);
+    editor.on('focus', update);
+    editor.on('blur', hide);
+    return () => {
+      editor.off('selectionUpdate', update);
+      editor.off('focus', update);
+      editor.off('blur', hide);
+    };
+  }, [editor]);
+  if (!shown) return null;
+  return createPortal(
+    <p className="citation-card" role="status" style={{ left: shown.left, top: shown.top }}>
+      <span className="citation-card-marker">{markerOf(shown.sources)}</span> {describeCitation(shown.sources)}. <span className="hint">Backspace removes it.</span>
+    </p>,
+    document.body,
   );
 }
 

@@ -7,6 +7,7 @@ import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import type { EditorView } from '@tiptap/pm/view';
 import type { Source } from '../../shared/model';
+import { sourceName } from '../../shared/source-fields';
 import { useStoryEditor } from '../story-state';
 import { useCitationNumbering } from './citation-numbers';
 import { closePicker, insertCitation, type PickerState } from './extensions';
@@ -21,7 +22,10 @@ interface Choice {
   number: number | undefined;
 }
 
-/** Sources matching the query: by number (`2` finds source 2), else by words of title, outlet or address. */
+/**
+ * Sources matching the query: by number (`2` finds source 2), else by words of the title, outlet,
+ * address, note or published date (`2026-01` finds January's).
+ */
 export function filterSources(sources: readonly Source[], numbers: ReadonlyMap<string, number>, query: string): Choice[] {
   const choices = sources
     .map((source) => ({ source, number: numbers.get(source.id) }))
@@ -31,7 +35,7 @@ export function filterSources(sources: readonly Source[], numbers: ReadonlyMap<s
   if (/^\d+$/.test(wanted)) return choices.filter((choice) => String(choice.number ?? '').startsWith(wanted));
   const words = wanted.split(/\s+/);
   return choices.filter(({ source }) => {
-    const haystack = [source.title, source['container-title'], source.URL].filter(Boolean).join(' ').toLowerCase();
+    const haystack = [source.title, source['container-title'], source.URL, source.note, source.issued].filter(Boolean).join(' ').toLowerCase();
     return words.every((word) => haystack.includes(word));
   });
 }
@@ -127,8 +131,10 @@ export function SourcePicker({ open, keysRef }: { open: PickerOpen; keysRef: { c
               onClick={() => choose(choice)}
             >
               <span className="picker-number">[{choice.number ?? '?'}]</span>
-              <span className="picker-title">{choice.source.title || choice.source.URL || 'Untitled source'}</span>
-              {choice.source['container-title'] ? <span className="picker-outlet">{choice.source['container-title']}</span> : null}
+              <span className="picker-title">{sourceName(choice.source)}</span>
+              {choice.source['container-title'] || choice.source.issued ? (
+                <span className="picker-outlet">{[choice.source['container-title'], choice.source.issued].filter(Boolean).join(' · ')}</span>
+              ) : null}
             </li>
           ))}
         </ul>

@@ -10,6 +10,7 @@
 import { create } from 'zustand';
 import { citationMarker, citationNumbers } from '../../shared/citations';
 import type { Citation, CitationStyle, Inline, Source, Story } from '../../shared/model';
+import { sourceName } from '../../shared/source-fields';
 import { useStoryEditor } from '../story-state';
 
 interface CitationNumbering {
@@ -33,8 +34,8 @@ export function describeCitation(sources: readonly string[], numbering: Citation
       const source = numbering.sources.get(id);
       if (!source) return 'A source this story no longer has';
       const number = numbering.numbers.get(id);
-      const name = source.title || source.URL || 'Untitled source';
-      return `Source ${number ?? '?'}: ${name}${source['container-title'] ? ` — ${source['container-title']}` : ''}`;
+      const details = [source['container-title'], source.issued].filter(Boolean).join(', ');
+      return `Source ${number ?? '?'}: ${sourceName(source)}${details ? ` — ${details}` : ''}`;
     })
     .join('; ');
 }
