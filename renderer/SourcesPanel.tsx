@@ -13,9 +13,9 @@
  */
 import { closestCenter, DndContext, PointerSensor, useSensor, useSensors, type Announcements, type DragEndEvent, type ScreenReaderInstructions } from '@dnd-kit/core';
 import { SortableContext, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
-import { memo, useCallback, useId, useLayoutEffect, useMemo, useRef, useState, type ClipboardEvent, type KeyboardEvent, type ReactNode } from 'react';
+import { memo, useCallback, useId, useLayoutEffect, useMemo, useRef, useState, type ClipboardEvent, type KeyboardEvent, type ReactNode, type RefObject } from 'react';
 import { flushSync } from 'react-dom';
-import { type CitationRef, deleteSource, mergeSources } from '../shared/citation-edits';
+import { type CitationRef, deleteSource, mergeSources, placesCiting } from '../shared/citation-edits';
 import { citationNumbers } from '../shared/citations';
 import { CITATION_ORDERS, SOURCE_ROLES, type CitationOrder, type CitationStyle, type Source } from '../shared/model';
 import {
@@ -104,30 +104,20 @@ interface RowActions {
 // ---------------------------------------------------------------------------------------------
 // The panel.
 
+/**
+ * The panel holds what is not a row: the numbering, the add box, the dialogs. The list lives in
+ * `SortableSources`, memoised with props that never change, because dnd-kit's contexts make every
+ * sortable row draw again whenever the DndContext does: only the rows' own list follows the story.
+ */
 export function SourcesPanel({ readOnly }: { readOnly: boolean }) {
-  const sources = useStoryEditor((state) => state.story?.sources);
-  const sections = useStoryEditor((state) => state.story?.sections);
-  const timeline = useStoryEditor((state) => state.story?.timeline);
+  const count = useStoryEditor((state) => state.story?.sources.length);
   const citationOrder = useStoryEditor((state) => state.story?.citationOrder);
   const citationStyle = useStoryEditor((state) => state.story?.citationStyle);
-  const problems = useStoryEditor((state) => state.problems);
   const listRef = useRef<HTMLOListElement>(null);
   const [announcement, setAnnouncement] = useState('');
   const [merging, setMerging] = useState<{ id: string; into?: string } | null>(null);
   const [deleting, setDeleting] = useState<string | null>(null);
   const headingId = useId();
-
-  const numbers = useMemo(
-    () => (sources && sections && timeline && citationOrder ? citationNumbers({ sources, sections, timeline, citationOrder }) : new Map<string, number>()),
-    [sources, sections, timeline, citationOrder],
-  );
-  const citingPlaces = useMemo(() => (sections && timeline ? citingPlacesBySource({ sections, timeline }) : new Map<string, CitationRef[]>()), [sections, timeline]);
-  const duplicates = useMemo(() => duplicateSources(sources ?? []), [sources]);
-  const problemsBySource = useMemo(() => sourceProblems(problems, sources ?? []), [problems, sources]);
-  // The sortable list's items must keep their identity while the order stays the same, or every
-  // row would draw again on each key typed in a source.
-  const idsKey = (sources ?? []).map((source) => source.id).join('\n');
-  const ids = useMemo(() => (idsKey === '' ? [] : idsKey.split('\n')), [idsKey]);
 
   const actions = useMemo<RowActions>(() => {
     const moveTo = (id: string, index: number) => {
@@ -172,16 +162,6 @@ export function SourcesPanel({ readOnly }: { readOnly: boolean }) {
     };
   }, []);
 
-  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 4 } }));
-  const onDragEnd = useCallback(
-    ({ active, over }: DragEndEvent) => {
-      if (!over || active.id === over.id) return;
-      const index = useStoryEditor.getState().story?.sources.findIndex((source) => source.id === over.id) ?? -1;
-      if (index !== -1) actions.moveTo(String(active.id), index);
-    },
-    [actions],
-  );
-
   const addSource = useCallback((url: string) => {
     let id = '';
     flushSync(() =>
@@ -196,39 +176,15 @@ export function SourcesPanel({ readOnly }: { readOnly: boolean }) {
     reveal({ part: 'source', sourceId: id, field: url === '' ? 'URL' : 'title' });
   }, []);
 
-  if (!sources || !citationOrder || !citationStyle) return null;
-  const last = sources.length - 1;
+  if (count === undefined || !citationOrder || !citationStyle) return null;
   return (
     <section className="sources-panel" aria-labelledby={headingId}>
       <h2 id={headingId}>
-        Sources <span className="sources-count">{sources.length}</span>
+        Sources <span className="sources-count">{count}</span>
       </h2>
       <NumberingControls order={citationOrder} style={citationStyle} readOnly={readOnly} />
-      {sources.length === 0 ? <p className="empty">No sources yet. Add one by its address, or add an empty one and fill it in.</p> : null}
-      <DndContext sensors={sensors} collisionDetection={closestCenter} onDragEnd={onDragEnd} accessibility={DRAG_ACCESSIBILITY}>
-        <SortableContext items={ids} strategy={verticalListSortingStrategy} disabled={readOnly}>
-          <ol className="source-list" ref={listRef} aria-label="Sources, in list order">
-            {sources.map((source, index) => {
-              const duplicateId = duplicates.get(source.id);
-              const duplicate = duplicateId === undefined ? undefined : sources.find((candidate) => candidate.id === duplicateId);
-              return (
-                <SourceRow
-                  key={source.id}
-                  source={source}
-                  number={numbers.get(source.id) ?? 0}
-                  places={citingPlaces.get(source.id) ?? NO_PLACES}
-                  problems={problemsBySource.get(source.id) ?? NO_PROBLEMS}
-                  duplicate={duplicate ? { id: duplicate.id, name: sourceName(duplicate), number: numbers.get(duplicate.id) ?? 0 } : undefined}
-                  isFirst={index === 0}
-                  isLast={index === last}
-                  readOnly={readOnly}
-                  actions={actions}
-                />
-              );
-            })}
-          </ol>
-        </SortableContext>
-      </DndContext>
+      {count === 0 ? <p className="empty">No sources yet. Add one by its address, or add an empty one and fill it in.</p> : null}
+      <SortableSources readOnly={readOnly} actions={actions} listRef={listRef} />
       {readOnly ? null : <AddSourceForm onAdd={addSource} />}
       <p className="visually-hidden" role="status">
         {announcement}
@@ -236,9 +192,7 @@ export function SourcesPanel({ readOnly }: { readOnly: boolean }) {
       {merging ? (
         <MergeDialog
           mergedId={merging.id}
-          suggestedSurvivorId={merging.into ?? duplicates.get(merging.id)}
-          numbers={numbers}
-          citingPlaces={citingPlaces}
+          suggestedSurvivorId={merging.into}
           onClose={() => setMerging(null)}
           onMerged={(survivor, merged) => {
             setMerging(null);
@@ -250,7 +204,6 @@ export function SourcesPanel({ readOnly }: { readOnly: boolean }) {
       {deleting ? (
         <DeleteCitedDialog
           sourceId={deleting}
-          places={citingPlaces.get(deleting) ?? NO_PLACES}
           onClose={() => setDeleting(null)}
           onDeleted={(source, neighbourId) => {
             setDeleting(null);
@@ -260,6 +213,81 @@ export function SourcesPanel({ readOnly }: { readOnly: boolean }) {
         />
       ) : null}
     </section>
+  );
+}
+
+/** The sortable frame around the rows; it draws again only when the order of the sources changes. */
+const SortableSources = memo(function SortableSources({ readOnly, actions, listRef }: { readOnly: boolean; actions: RowActions; listRef: RefObject<HTMLOListElement | null> }) {
+  // A string, so that edits that keep the order keep the items (and dnd-kit's contexts) as they are.
+  const idsKey = useStoryEditor((state) => state.story?.sources.map((source) => source.id).join('\n') ?? '');
+  const ids = useMemo(() => (idsKey === '' ? [] : idsKey.split('\n')), [idsKey]);
+  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 4 } }));
+  const onDragEnd = useCallback(
+    ({ active, over }: DragEndEvent) => {
+      if (!over || active.id === over.id) return;
+      const index = useStoryEditor.getState().story?.sources.findIndex((source) => source.id === over.id) ?? -1;
+      if (index !== -1) actions.moveTo(String(active.id), index);
+    },
+    [actions],
+  );
+  return (
+    <DndContext sensors={sensors} collisionDetection={closestCenter} onDragEnd={onDragEnd} accessibility={DRAG_ACCESSIBILITY}>
+      <SortableContext items={ids} strategy={verticalListSortingStrategy} disabled={readOnly}>
+        <SourceList readOnly={readOnly} actions={actions} listRef={listRef} />
+      </SortableContext>
+    </DndContext>
+  );
+});
+
+/**
+ * The rows, and what each needs from the rest of the story, worked out once per change of the
+ * story: display numbers, the places citing each source, duplicates, problems by source.
+ */
+function SourceList({ readOnly, actions, listRef }: { readOnly: boolean; actions: RowActions; listRef: RefObject<HTMLOListElement | null> }) {
+  const sources = useStoryEditor((state) => state.story?.sources);
+  const sections = useStoryEditor((state) => state.story?.sections);
+  const timeline = useStoryEditor((state) => state.story?.timeline);
+  const citationOrder = useStoryEditor((state) => state.story?.citationOrder);
+  const problems = useStoryEditor((state) => state.problems);
+  const numbers = useSourceNumbers();
+  const citingPlaces = useMemo(() => (sections && timeline ? citingPlacesBySource({ sections, timeline }) : new Map<string, CitationRef[]>()), [sections, timeline]);
+  const duplicates = useMemo(() => duplicateSources(sources ?? []), [sources]);
+  const problemsBySource = useMemo(() => sourceProblems(problems, sources ?? []), [problems, sources]);
+  if (!sources || !citationOrder) return null;
+  const last = sources.length - 1;
+  return (
+    <ol className="source-list" ref={listRef} aria-label="Sources, in list order">
+      {sources.map((source, index) => {
+        const duplicateId = duplicates.get(source.id);
+        const duplicate = duplicateId === undefined ? undefined : sources.find((candidate) => candidate.id === duplicateId);
+        return (
+          <SourceRow
+            key={source.id}
+            source={source}
+            number={numbers.get(source.id) ?? 0}
+            places={citingPlaces.get(source.id) ?? NO_PLACES}
+            problems={problemsBySource.get(source.id) ?? NO_PROBLEMS}
+            duplicate={duplicate ? { id: duplicate.id, name: sourceName(duplicate), number: numbers.get(duplicate.id) ?? 0 } : undefined}
+            isFirst={index === 0}
+            isLast={index === last}
+            readOnly={readOnly}
+            actions={actions}
+          />
+        );
+      })}
+    </ol>
+  );
+}
+
+/** Every source's display number under the story's numbering, recomputed when the story changes. */
+function useSourceNumbers(): Map<string, number> {
+  const sources = useStoryEditor((state) => state.story?.sources);
+  const sections = useStoryEditor((state) => state.story?.sections);
+  const timeline = useStoryEditor((state) => state.story?.timeline);
+  const citationOrder = useStoryEditor((state) => state.story?.citationOrder);
+  return useMemo(
+    () => (sources && sections && timeline && citationOrder ? citationNumbers({ sources, sections, timeline, citationOrder }) : new Map<string, number>()),
+    [sources, sections, timeline, citationOrder],
   );
 }
 
@@ -762,26 +790,25 @@ function AddSourceForm({ onAdd }: { onAdd: (url: string) => void }) {
 function MergeDialog({
   mergedId,
   suggestedSurvivorId,
-  numbers,
-  citingPlaces,
   onClose,
   onMerged,
 }: {
   mergedId: string;
   suggestedSurvivorId: string | undefined;
-  numbers: ReadonlyMap<string, number>;
-  citingPlaces: ReadonlyMap<string, CitationRef[]>;
   onClose: () => void;
   onMerged: (survivor: Source, merged: Source) => void;
 }) {
-  const sources = useStoryEditor((state) => state.story?.sources ?? []);
+  const story = useStoryEditor((state) => state.story);
+  const numbers = useSourceNumbers();
+  const sources = story?.sources ?? [];
   const merged = sources.find((source) => source.id === mergedId);
   const others = sources.filter((source) => source.id !== mergedId);
-  const [chosen, setChosen] = useState(suggestedSurvivorId ?? others[0]?.id ?? '');
+  // A source with the same article comes first to mind; otherwise the first other source.
+  const [chosen, setChosen] = useState(() => suggestedSurvivorId ?? (story ? duplicateSources(story.sources).get(mergedId) : undefined) ?? others[0]?.id ?? '');
   const selectId = useId();
   const survivor = others.find((source) => source.id === chosen);
-  if (!merged) return null;
-  const moving = (citingPlaces.get(mergedId) ?? []).length;
+  if (!story || !merged) return null;
+  const moving = placesCiting(story, mergedId).length;
   const label = (source: Source) => `[${numbers.get(source.id) ?? '?'}] ${sourceName(source)}${source['container-title'] ? ` — ${source['container-title']}` : ''}`;
   return (
     <Dialog title="Merge sources" onClose={onClose} className="merge-dialog">
@@ -820,13 +847,13 @@ function MergeDialog({
   );
 }
 
-function DeleteCitedDialog({ sourceId, places, onClose, onDeleted }: { sourceId: string; places: CitationRef[]; onClose: () => void; onDeleted: (source: Source, neighbourId: string | undefined) => void }) {
-  const sources = useStoryEditor((state) => state.story?.sources);
-  const sections = useStoryEditor((state) => state.story?.sections);
-  const timeline = useStoryEditor((state) => state.story?.timeline);
-  const index = sources?.findIndex((source) => source.id === sourceId) ?? -1;
-  const source = sources?.[index];
-  if (!source || !sources || !sections || !timeline) return null;
+function DeleteCitedDialog({ sourceId, onClose, onDeleted }: { sourceId: string; onClose: () => void; onDeleted: (source: Source, neighbourId: string | undefined) => void }) {
+  const story = useStoryEditor((state) => state.story);
+  const index = story?.sources.findIndex((source) => source.id === sourceId) ?? -1;
+  const source = story?.sources[index];
+  if (!story || !source) return null;
+  const { sources, sections, timeline } = story;
+  const places = placesCiting(story, sourceId);
   const count = places.length;
   return (
     <Dialog title={`Delete «${sourceName(source)}»?`} onClose={onClose} className="delete-source-dialog">
