@@ -79,12 +79,12 @@ export class SourcesPanel {
     return this.page.getByRole('dialog', { name: title });
   }
 
-  /** axe-core's serious and critical violations in the panel, in light and in dark. */
-  async accessibilityProblems(): Promise<string[]> {
+  /** axe-core's serious and critical violations in the panel (or the part of it `selector` names), in light and in dark. */
+  async accessibilityProblems(selector = '.sources-panel'): Promise<string[]> {
     const found: string[] = [];
     for (const colorScheme of ['light', 'dark'] as const) {
       await this.page.emulateMedia({ colorScheme });
-      const results = await new AxeBuilder({ page: this.page }).include('.sources-panel').analyze();
+      const results = await new AxeBuilder({ page: this.page }).include(selector).analyze();
       for (const violation of results.violations) {
         if (violation.impact !== 'serious' && violation.impact !== 'critical') continue;
         found.push(`${colorScheme}: ${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`);
@@ -141,6 +141,22 @@ export class SourceRow {
 
   button(name: string): Locator {
     return this.row.getByRole('button', { name, exact: true });
+  }
+
+  /** Drags the row by its handle and drops it over the lower part of `target`'s row. */
+  async dragOnto(target: SourceRow): Promise<void> {
+    await target.row.scrollIntoViewIfNeeded();
+    await this.handle().scrollIntoViewIfNeeded();
+    const from = await this.handle().boundingBox();
+    const to = await target.row.boundingBox();
+    if (!from || !to) throw new Error('the rows are not on screen');
+    const x = from.x + from.width / 2;
+    await this.page.mouse.move(x, from.y + from.height / 2);
+    await this.page.mouse.down();
+    // Past the few pixels that tell a drag from a click, then on to the target, as a hand would.
+    await this.page.mouse.move(x, from.y + from.height / 2 + 12, { steps: 4 });
+    await this.page.mouse.move(x, to.y + to.height * 0.8, { steps: 12 });
+    await this.page.mouse.up();
   }
 
   /** Alt+↑ or Alt+↓ with the focus on the row's handle. */
