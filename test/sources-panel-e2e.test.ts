@@ -13,6 +13,7 @@ import { citationNumbers } from '../shared/citations';
 import type { Story } from '../shared/model';
 import { launchChromium } from './helpers/browser';
 import { sampleStory } from './helpers/library';
+import { CoveragePanelView } from './e2e/coverage';
 import { focusedPlace, pasteText, SourcesPanel } from './e2e/sources';
 import { PROJECT_ROOT, STATIC_ROOT, startWorkbench, WorkbenchPage, type Workbench } from './e2e/workbench';
 
@@ -203,6 +204,18 @@ describe('the sources panel', { timeout: 60_000 }, () => {
     expect(await brussels.citedIn().first().textContent()).toBe(`Timeline «${entry!.date.label}»`);
     await brussels.citedIn().first().click();
     expect(await focusedPlace(tab.page)).toMatchObject({ entryId: entry!.id });
+  });
+
+  it('opens a source at the field a coverage finding names', async () => {
+    const { tab, sources } = await openStory(SAMPLE.title);
+    const coverage = new CoveragePanelView(tab.page);
+    await coverage.openGroup('Blockers');
+    await coverage.finding(/src-2025-12-17.*no title/).click();
+    expect(await focusedPlace(tab.page)).toMatchObject({ sourceId: 'src-2025-12-17', field: 'title' });
+    expect(await sources.row('Reports Norwegian Foreign Minister').toggle().getAttribute('aria-expanded')).toBe('true');
+    // Typing there mends it: the finding goes.
+    await tab.page.keyboard.type('Norway’s foreign minister visits Seoul');
+    await expect.poll(() => coverage.finding(/src-2025-12-17.*no title/).count()).toBe(0);
   });
 
   it('warns of two sources with the same article and merges them after saying how many citations move', async () => {
