@@ -58,17 +58,64 @@ const pagesShown = new WeakMap<Document, string>();
 
 /** Lays `html` into the frame's document in place, keeping the reader's scroll position. */
 function showPage(document: Document, html: string): void {
-  if (pagesShown.get(document) === html) return;
-  const page = new DOMParser().parseFromString(html, 'text/html');
+  const shown = pagesShown.get(document);
+  if (shown === html) return;
   const scroller = document.scrollingElement;
   const top = scroller?.scrollTop ?? 0;
+  // The browser's scroll anchoring would move the page when the part it anchors to is replaced.
+  const keepScroll = () => {
+    if (scroller && scroller.scrollTop !== top) scroller.scrollTop = top;
+  };
+  if (shown !== undefined && replaceChangedParts(document, shown, html)) {
+    keepScroll();
+    pagesShown.set(document, html);
+    return;
+  }
+  const page = new DOMParser().parseFromString(html, 'text/html');
   const style = document.head.querySelector('style');
   const newStyle = page.head.querySelector('style');
   if (style && newStyle && style.textContent !== newStyle.textContent) style.textContent = newStyle.textContent;
   if (document.title !== page.title) document.title = page.title;
   patchChildren(document, document.body, page.body, 0);
-  if (scroller && scroller.scrollTop !== top) scroller.scrollTop = top;
+  keepScroll();
   pagesShown.set(document, html);
+}
+
+/** A line of the page that is one whole anchored part: a section, a source or a timeline entry. */
+const ANCHORED_PART = /^<(section|li) [^>]*?\bid="([\w-]+)"[^>]*>.*<\/\1>$/;
+
+/**
+ * The quick way, for the usual edit (typing in one part of a large story): the page puts each
+ * section, source and timeline entry on a line of its own, so when only such lines changed, only
+ * those elements are parsed and swapped, found by their anchors. Returns false, having changed
+ * nothing, when the edit was anything else (a part added or removed, the header, the hero, the
+ * related articles): then the whole page is parsed.
+ */
+function replaceChangedParts(document: Document, shownHtml: string, html: string): boolean {
+  const before = shownHtml.split('\n');
+  const after = html.split('\n');
+  if (before.length !== after.length) return false;
+  const replacements: [Element, string][] = [];
+  for (let index = 0; index < after.length; index++) {
+    const line = after[index] ?? '';
+    const old = before[index] ?? '';
+    if (line === old) continue;
+    const anchored = ANCHORED_PART.exec(line);
+    const id = anchored?.[2];
+    const element = id === undefined ? null : document.getElementById(id);
+    if (!element || ANCHORED_PART.exec(old)?.[2] !== id) return false;
+    replacements.push([element, line]);
+  }
+  const template = document.createElement('template');
+  const parts: [Element, Element][] = [];
+  for (const [element, line] of replacements) {
+    template.innerHTML = line;
+    const part = template.content.firstElementChild;
+    if (!part || template.content.childNodes.length !== 1 || part.id !== element.id) return false;
+    parts.push([element, document.importNode(part, true)]);
+  }
+  for (const [element, part] of parts) element.replaceWith(part);
+  return true;
 }
 
 /** How deep `patchChildren` looks for the changed part before it replaces what is below. */
