@@ -203,7 +203,7 @@ describe('the sources panel', { timeout: 60_000 }, () => {
     const entry = SAMPLE.timeline.find((candidate) => firstEntry?.part === 'timeline' && candidate.id === firstEntry.entryId);
     expect(await brussels.citedIn().first().textContent()).toBe(`Timeline «${entry!.date.label}»`);
     await brussels.citedIn().first().click();
-    expect(await focusedPlace(tab.page)).toMatchObject({ entryId: entry!.id });
+    expect(await focusedPlace(tab.page)).toMatchObject({ entryId: entry!.id, editable: true });
   });
 
   it('opens a source at the field a coverage finding names', async () => {
