@@ -8,8 +8,8 @@
  * looks the same. Focus, a click (at the clicked place) and `select` all reach the editor.
  */
 import { Editor } from '@tiptap/core';
-import { NodeSelection, TextSelection } from '@tiptap/pm/state';
-import { createPortal } from 'react-dom';
+import { NodeSelection, Selection, TextSelection } from '@tiptap/pm/state';
+import { createPortal, flushSync } from 'react-dom';
 import { memo, useEffect, useId, useImperativeHandle, useLayoutEffect, useRef, useState, type MouseEvent, type ReactNode, type Ref } from 'react';
 import type { Inline, Paragraph } from '../../shared/model';
 import { Dialog } from '../dialogs/Dialog';
@@ -49,7 +49,8 @@ const NEAR_SCREEN = '600px 0px';
 const waiting = new Map<Element, () => void>();
 let observer: IntersectionObserver | undefined;
 
-function whenNearScreen(element: Element, callback: () => void): () => void {
+/** Calls `callback` once `element` comes within NEAR_SCREEN of the screen; returns the function that stops waiting. */
+export function whenNearScreen(element: Element, callback: () => void): () => void {
   if (typeof IntersectionObserver === 'undefined') {
     callback();
     return () => undefined;
@@ -103,8 +104,9 @@ export const RichText = memo(function RichText(props: RichTextProps) {
     return whenNearScreen(element, () => setWanted(true));
   }, [wanted]);
 
-  // The editor itself.
-  useEffect(() => {
+  // The editor itself: made during the commit that asks for it (see `makeNow`), so that keys
+  // pressed right after a focus or a click land in it.
+  useLayoutEffect(() => {
     const host = hostRef.current;
     if (!wanted || !host) return undefined;
     const hooks: EditorHooks = {
@@ -145,6 +147,10 @@ export const RichText = memo(function RichText(props: RichTextProps) {
       },
     });
     lastEmitted.current = contentRef.current;
+    staticRef.current?.setAttribute('hidden', '');
+    const asked = pending.current;
+    pending.current = null;
+    if (asked) applySelection(made, asked);
     setEditor(made);
     return () => {
       setEditor(null);
@@ -178,38 +184,22 @@ export const RichText = memo(function RichText(props: RichTextProps) {
     editor.view.dom.setAttribute('aria-label', label);
   }, [editor, label]);
 
-  // A focus, click or selection asked for before the editor existed.
-  useEffect(() => {
-    const asked = pending.current;
-    if (!editor || !asked) return;
-    pending.current = null;
-    if (asked.kind === 'point') {
-      const at = editor.view.posAtCoords({ left: asked.left, top: asked.top });
-      editor.commands.focus(at ? at.pos : 'end');
-    } else if (asked.kind === 'select') {
-      selectIn(editor, asked.target);
-    } else {
-      editor.commands.focus('end');
-    }
-  }, [editor]);
+  /** Makes the editor now (not after the next paint) and then applies what was asked of it. */
+  const makeNow = (asked: PendingSelection) => {
+    pending.current = asked;
+    flushSync(() => setWanted(true));
+  };
 
   useImperativeHandle(
     handle,
     () => ({
       focus() {
-        if (editor) editor.commands.focus();
-        else {
-          pending.current = { kind: 'focus' };
-          setWanted(true);
-        }
+        if (editor) focusAt(editor, 'end');
+        else makeNow({ kind: 'focus' });
       },
       select(target) {
         if (editor) selectIn(editor, target);
-        else {
-          pending.current = { kind: 'select', target };
-          setWanted(true);
-          staticRef.current?.scrollIntoView({ block: 'center' });
-        }
+        else makeNow({ kind: 'select', target });
       },
     }),
     [editor],
@@ -219,7 +209,7 @@ export const RichText = memo(function RichText(props: RichTextProps) {
   return (
     <div className={`rich-text-field${readOnly ? ' read-only' : ''}`}>
       {editor && !readOnly ? <Toolbar editor={editor} label={label} onLink={() => setLinkAsked({ href: String(editor.getAttributes('link').href ?? '') })} /> : null}
-      <div ref={hostRef} className="rich-text-host" id={fieldId} hidden={!editor} />
+      <div ref={hostRef} className="rich-text-host" id={fieldId} />
       {editor ? null : (
         <div
           ref={staticRef}
@@ -230,13 +220,11 @@ export const RichText = memo(function RichText(props: RichTextProps) {
           aria-readonly={readOnly}
           tabIndex={0}
           data-placeholder={placeholder}
-          onFocus={() => {
-            if (!pending.current) pending.current = { kind: 'focus' };
-            setWanted(true);
-          }}
+          onFocus={() => makeNow({ kind: 'focus' })}
           onMouseDown={(event) => {
-            pending.current = { kind: 'point', left: event.clientX, top: event.clientY };
-            setWanted(true);
+            // The editor takes the focus at the clicked place; the stand-in must not.
+            event.preventDefault();
+            makeNow({ kind: 'point', left: event.clientX, top: event.clientY });
           }}
         >
           <StaticContent content={content} />
@@ -259,6 +247,28 @@ export const RichText = memo(function RichText(props: RichTextProps) {
     </div>
   );
 });
+
+/**
+ * Puts the cursor at `at` and the focus in the editor at once (TipTap's own focus command waits a
+ * frame, and keys pressed meanwhile would go to the field the focus came from).
+ */
+function focusAt(editor: Editor, at: number | 'end'): void {
+  const { doc } = editor.state;
+  const selection = at === 'end' ? Selection.atEnd(doc) : TextSelection.near(doc.resolve(Math.max(0, Math.min(at, doc.content.size))));
+  editor.view.dispatch(editor.state.tr.setSelection(selection).scrollIntoView());
+  editor.view.focus();
+}
+
+function applySelection(editor: Editor, asked: PendingSelection): void {
+  if (asked.kind === 'point') {
+    const at = editor.view.posAtCoords({ left: asked.left, top: asked.top });
+    focusAt(editor, at ? at.pos : 'end');
+  } else if (asked.kind === 'select') {
+    selectIn(editor, asked.target);
+  } else {
+    focusAt(editor, 'end');
+  }
+}
 
 function selectIn(editor: Editor, target: Parameters<RichTextHandle['select']>[0]): void {
   const { doc } = editor.state;
