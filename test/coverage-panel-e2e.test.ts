@@ -137,6 +137,38 @@ describe('the coverage panel', { timeout: 60_000 }, () => {
     }
   });
 
+  it('lists the first 50 findings of a long group until asked for all, and takes a timeline finding to its entry', async () => {
+    workbench = await startWorkbench(browser);
+    const created = await workbench.service.createStory({ title: 'Sixty dates', feed: 'World' });
+    const timeline = Array.from({ length: 60 }, (_, index) => ({
+      id: `entry-${index + 1}`,
+      date: { label: String(1950 + index) },
+      body: [{ type: 'text' as const, text: `Something happened in ${1950 + index}.` }],
+    }));
+    await workbench.service.saveStory({ story: { ...created, timeline }, baseRevision: created.revision });
+    tab = await workbench.openPage();
+    await tab.page.setViewportSize({ width: 1400, height: 1000 });
+    await tab.library.open('Sixty dates');
+    const coverage = new CoveragePanelView(tab.page);
+    await expect.poll(() => coverage.figure('Timeline entries cited').textContent()).toBe('0/60');
+    const blockers = await coverage.group('Blockers').locator('summary').textContent();
+    const total = Number(/\((\d+)\)/.exec(blockers ?? '')?.[1]);
+    expect(total).toBeGreaterThanOrEqual(60);
+    expect(await coverage.findings('Blockers').count()).toBe(50);
+    const showAll = coverage.group('Blockers').getByRole('button', { name: `Show all ${total}` });
+    await showAll.focus();
+    await tab.page.keyboard.press('Enter');
+    await expect.poll(() => coverage.findings('Blockers').count()).toBe(total);
+
+    // The last entry's finding, far down the list: its entry in the editor gets the focus.
+    await coverage.finding('Timeline entry 60 «2009»').click();
+    const row = tab.story.pane.locator('li', { has: tab.page.getByLabel('Entry 60 date', { exact: true }) }).last();
+    await expect
+      .poll(() => row.evaluate((item) => item.contains((item.ownerDocument as unknown as { activeElement: typeof item }).activeElement)))
+      .toBe(true);
+    expect(await coverage.notice().textContent()).toBe('');
+  });
+
   it('has no serious or critical accessibility problem, in light and in dark', async () => {
     const { tab, coverage } = await openSample();
     await typeAtEndOfSection(tab.page, 1, ` ${UNCITED}`);
