@@ -67,32 +67,20 @@ function deleteSection(id: string): void {
   if (neighbour) focusSectionHeading(neighbour.id);
 }
 
-export function SectionsEditor({ readOnly }: { readOnly: boolean }) {
-  const sections = useStoryEditor((state) => state.story?.sections ?? NO_SECTIONS);
-  const headingId = useId();
-  const idsKey = sections.map((section) => section.id).join('\n');
-  // New only when sections come, go or move, so that typing does not redraw every sortable row.
-  const ids = useMemo(() => (idsKey === '' ? [] : idsKey.split('\n')), [idsKey]);
-  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 4 } }), useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }));
-  const onDragEnd = useCallback((event: DragEndEvent) => {
-    const { active, over } = event;
-    if (!over || active.id === over.id) return;
-    editStory((story) => moveItem(story, 'sections', String(active.id), story.sections.findIndex((section) => section.id === over.id)));
-  }, []);
+/** The sections' ids in order, as one string: it changes only when sections come, go or move. */
+function sectionIds(sections: readonly Section[] | undefined): string {
+  return (sections ?? NO_SECTIONS).map((section) => section.id).join('\n');
+}
 
+export function SectionsEditor({ readOnly }: { readOnly: boolean }) {
+  const idsKey = useStoryEditor((state) => sectionIds(state.story?.sections));
+  const ids = useMemo(() => (idsKey === '' ? [] : idsKey.split('\n')), [idsKey]);
+  const headingId = useId();
   return (
     <section className="sections-editor" aria-labelledby={headingId}>
       <h2 id={headingId}>Sections</h2>
-      {sections.length === 0 ? <p className="empty-note">No sections yet. A section is a heading and its paragraphs.</p> : null}
-      <DndContext sensors={sensors} collisionDetection={closestCenter} onDragEnd={onDragEnd}>
-        <SortableContext items={ids} strategy={verticalListSortingStrategy} disabled={readOnly}>
-          <ol className="section-list">
-            {sections.map((section, index) => (
-              <SectionItem key={section.id} section={section} index={index} count={sections.length} readOnly={readOnly} />
-            ))}
-          </ol>
-        </SortableContext>
-      </DndContext>
+      {ids.length === 0 ? <p className="empty-note">No sections yet. A section is a heading and its paragraphs.</p> : null}
+      <SortableSections ids={ids} readOnly={readOnly} />
       {readOnly ? null : (
         <button type="button" className="add-part" onClick={() => addSection()}>
           Add section
@@ -102,15 +90,41 @@ export function SectionsEditor({ readOnly }: { readOnly: boolean }) {
   );
 }
 
+/**
+ * The sortable list. Its props change only when sections come, go or move: dnd-kit draws every
+ * sortable row again whenever its context does, so typing must not reach this component. Each
+ * row reads its own section from the store instead.
+ */
+const SortableSections = memo(function SortableSections({ ids, readOnly }: { ids: string[]; readOnly: boolean }) {
+  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 4 } }), useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }));
+  const onDragEnd = useCallback((event: DragEndEvent) => {
+    const { active, over } = event;
+    if (!over || active.id === over.id) return;
+    editStory((story) => moveItem(story, 'sections', String(active.id), story.sections.findIndex((section) => section.id === over.id)));
+  }, []);
+  return (
+    <DndContext sensors={sensors} collisionDetection={closestCenter} onDragEnd={onDragEnd}>
+      <SortableContext items={ids} strategy={verticalListSortingStrategy} disabled={readOnly}>
+        <ol className="section-list">
+          {ids.map((id, index) => (
+            <SectionItem key={id} id={id} index={index} count={ids.length} readOnly={readOnly} />
+          ))}
+        </ol>
+      </SortableContext>
+    </DndContext>
+  );
+});
+
 interface SectionItemProps {
-  section: Section;
+  id: string;
   index: number;
   count: number;
   readOnly: boolean;
 }
 
-const SectionItem = memo(function SectionItem({ section, index, count, readOnly }: SectionItemProps) {
-  const { id } = section;
+const SectionItem = memo(function SectionItem({ id, index, count, readOnly }: SectionItemProps) {
+  // Only the row whose section changed draws again on a keystroke.
+  const section = useStoryEditor((state) => state.story?.sections[index]);
   const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } = useSortable({ id, disabled: readOnly });
   const body = useRef<RichTextHandle>(null);
   const heading = useRef<HTMLInputElement>(null);
@@ -140,6 +154,8 @@ const SectionItem = memo(function SectionItem({ section, index, count, readOnly 
       }),
     [id],
   );
+
+  if (!section || section.id !== id) return null;
 
   const onKeyDown = (event: KeyboardEvent) => {
     if (readOnly || !event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;

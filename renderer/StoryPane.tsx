@@ -5,7 +5,8 @@
  * banners appear for a conflict with another window or tab and for a draft kept from earlier.
  */
 import { useEffect, useId, useRef, useState } from 'react';
-import { STORY_STATUSES, type StoryStatus } from '../shared/model';
+import { useShallow } from 'zustand/react/shallow';
+import { STORY_STATUSES, type Story, type StoryStatus } from '../shared/model';
 import { slugFromTitle } from '../shared/story-text';
 import { storyOfThisWindow } from './api';
 import { inElectron, openDialog, openStoryWindow } from './commands';
@@ -33,8 +34,15 @@ import {
   type SaveState,
 } from './story-state';
 
+/** What the pane's header shows of the story: a keystroke in the text changes none of it. */
+function headerOf(story: Story | null) {
+  if (!story) return null;
+  const { id, title, feed, status, updatedAt, revision } = story;
+  return { id, title, feed, status, updatedAt, revision, sourceCount: story.sources.length };
+}
+
 export function StoryPane() {
-  const story = useStoryEditor((state) => state.story);
+  const story = useStoryEditor(useShallow((state) => headerOf(state.story)));
   const report = useStoryEditor((state) => state.report);
   const previewHtml = useStoryEditor((state) => state.previewHtml);
   const loading = useStoryEditor((state) => state.loading);
@@ -96,7 +104,7 @@ export function StoryPane() {
             Updated <time dateTime={story.updatedAt}>{formatTime(story.updatedAt)}</time>
           </span>
           <span>Revision {story.revision}</span>
-          <span>{plural(story.sources.length, 'source')}</span>
+          <span>{plural(story.sourceCount, 'source')}</span>
         </p>
       </header>
       {inTrash ? <p className="trash-note">This story is in the trash. Restore it to edit it.</p> : null}
@@ -212,7 +220,7 @@ function KeptDraftBanner() {
 // ---------------------------------------------------------------------------------------------
 
 function DetailsForm() {
-  const story = useStoryEditor((state) => state.story);
+  const story = useStoryEditor(useShallow((state) => (state.story ? { title: state.story.title, dek: state.story.dek, feed: state.story.feed, slug: state.story.slug } : null)));
   const problems = useStoryEditor((state) => state.problems);
   const feeds = useLibrary((state) => state.feeds);
   const feedListId = useId();
