@@ -4,9 +4,10 @@
  * deleted, moved by drag, by Alt+↑/↓ or with their buttons, and sorted by date; entries whose
  * place contradicts their date are marked where they stand, each with what it contradicts.
  *
- * The huge story has a thousand entries, so a row is cheap: rows are memoised on their entry
- * object and a few flags, the callbacks they get are stable (they take the entry's id), the
- * reading of each label is computed once per label, and the order check once per timeline.
+ * The huge story has a thousand entries, so a row is cheap: a long timeline makes each row (its
+ * fields, its text editor, its place in the sortable list) only as it nears the screen, with a
+ * stand-in of the same words until then; rows are memoised on their entry object and a few
+ * flags, their callbacks are stable, and the dates are read once per timeline.
  */
 import {
   DndContext,
@@ -23,13 +24,13 @@ import {
 } from '@dnd-kit/core';
 import { SortableContext, sortableKeyboardCoordinates, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import { CSS as cssTransform } from '@dnd-kit/utilities';
-import { memo, useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import { flushSync } from 'react-dom';
 import { storyReferenceDate } from '../shared/coverage';
-import type { Paragraph, TimelineEntry } from '../shared/model';
+import type { Inline, Paragraph, TimelineEntry } from '../shared/model';
 import { emptyTimelineEntry, insertItem, moveItem, removeItem, sortTimelineByDate, timelineDateFor, updateItem } from '../shared/story-edits';
-import { parseTimelineDate, timelineEntryDate, timelineOrderProblems } from '../shared/timeline-dates';
-import { RichText, type RichTextHandle } from './editor/RichText';
+import { parseTimelineDate, timelineEntryDate, timelineOrderProblems, type TimelineDirection } from '../shared/timeline-dates';
+import { RichText, whenNearScreen, type RichTextHandle } from './editor/RichText';
 import { registerReveal, setActivePart } from './editor/reveal';
 import { plural } from './format';
 import { editStory, useStoryEditor } from './story-state';
@@ -87,31 +88,62 @@ function onMoveKey(event: KeyboardEvent, id: string): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Focus, by entry id: rows are found in the page rather than held in a map of refs.
+// Rows by entry id: what the timeline asks of a row from outside it (after adding or deleting).
 
-function rowOf(list: HTMLElement | null, id: string): HTMLElement | null {
-  return list?.querySelector<HTMLElement>(`li[data-entry-id="${CSS.escape(id)}"]`) ?? null;
+interface EntryControls {
+  /** Makes the row if it is not made yet, puts the cursor in its date and shows it. */
+  focusDate(): void;
 }
 
-function focusLabel(list: HTMLElement | null, id: string): void {
-  const input = rowOf(list, id)?.querySelector<HTMLInputElement>('input.entry-date-input');
-  input?.focus();
+const rowControls = new Map<string, EntryControls>();
+
+function focusDate(id: string): void {
+  rowControls.get(id)?.focusDate();
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the timeline's dates say, worked out once per timeline and shared by its parts.
+
+interface TimelineReading {
+  /** Why each entry out of date order is, by its index. */
+  orderProblems: Map<number, string>;
+  /** Entries with a label that cannot be read as a date. */
+  unread: number;
+}
+
+const readings = new WeakMap<readonly TimelineEntry[], { referenceDate: string | undefined; direction: TimelineDirection; reading: TimelineReading }>();
+
+function readTimeline(timeline: readonly TimelineEntry[], referenceDate: string | undefined, direction: TimelineDirection): TimelineReading {
+  const known = readings.get(timeline);
+  if (known && known.referenceDate === referenceDate && known.direction === direction) return known.reading;
+  const options = referenceDate === undefined ? { direction } : { referenceDate, direction };
+  const orderProblems = new Map<number, string>();
+  for (const problem of timelineOrderProblems(timeline, options)) orderProblems.set(problem.index, problem.message);
+  const unread = timeline.filter((entry) => entry.date.label !== '' && !timelineEntryDate(entry.date, options).ok).length;
+  const reading = { orderProblems, unread };
+  readings.set(timeline, { referenceDate, direction, reading });
+  return reading;
+}
+
+const NO_ENTRIES: TimelineEntry[] = [];
+
+/** The draft's timeline, its reference date and its direction, and what its dates say. */
+function useTimelineReading(): { timeline: TimelineEntry[]; referenceDate: string | undefined; reading: TimelineReading; direction: TimelineDirection } {
+  const timeline = useStoryEditor((state) => state.story?.timeline ?? NO_ENTRIES);
+  const referenceDate = useStoryEditor((state) => (state.story ? storyReferenceDate(state.story) : undefined));
+  // The order the coverage rules expect (oldest first unless the library or story says otherwise).
+  const direction = useStoryEditor((state) => state.report?.figures.timelineOrder.direction ?? 'oldest-first');
+  return { timeline, referenceDate, direction, reading: readTimeline(timeline, referenceDate, direction) };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Dragging
 
-const sortableKeys = (timeline: readonly TimelineEntry[]): string[] => timeline.map((entry) => entry.id);
-
 /** Entries move up and down only; a sideways drift of the pointer is ignored. */
 const verticalOnly: Modifier = ({ transform }) => ({ ...transform, x: 0 });
+const MODIFIERS = [verticalOnly];
 
-const SCREEN_READER_INSTRUCTIONS: ScreenReaderInstructions = {
-  draggable:
-    'To move this entry one place, press Alt+Up Arrow or Alt+Down Arrow. To move it further, press Space to pick it up, the arrow keys to move it, Space to drop it, or Escape to put it back.',
-};
-
-/** "entry 3 «Dec 4, 2025»", from the draft as it is now (dnd-kit calls these during a drag). */
+/** "entry 3 «Dec 4, 2025»", from the draft as it is now (dnd-kit asks during a drag). */
 function entryName(id: UniqueIdentifier): string {
   const timeline = useStoryEditor.getState().story?.timeline ?? [];
   const index = timeline.findIndex((entry) => entry.id === id);
@@ -119,15 +151,17 @@ function entryName(id: UniqueIdentifier): string {
   return `entry ${index + 1}${label ? ` «${label}»` : ''}`;
 }
 
-function position(id: UniqueIdentifier): number {
-  return entryIndex(String(id)) + 1;
-}
-
-const ANNOUNCEMENTS: Announcements = {
-  onDragStart: ({ active }) => `Picked up ${entryName(active.id)}.`,
-  onDragOver: ({ active, over }) => (over ? `${entryName(active.id)} is over position ${position(over.id)}.` : `${entryName(active.id)} is outside the timeline.`),
-  onDragEnd: ({ active, over }) => (over ? `Moved ${entryName(active.id)}.` : `Put ${entryName(active.id)} back.`),
-  onDragCancel: ({ active }) => `Put ${entryName(active.id)} back.`,
+const DRAG_ACCESSIBILITY: { announcements: Announcements; screenReaderInstructions: ScreenReaderInstructions } = {
+  announcements: {
+    onDragStart: ({ active }) => `Picked up ${entryName(active.id)}.`,
+    onDragOver: ({ active, over }) => (over ? `${entryName(active.id)} is over position ${entryIndex(String(over.id)) + 1}.` : `${entryName(active.id)} is outside the timeline.`),
+    onDragEnd: ({ active, over }) => (over ? `Moved ${entryName(active.id)}.` : `Put ${entryName(active.id)} back.`),
+    onDragCancel: ({ active }) => `Put ${entryName(active.id)} back.`,
+  },
+  screenReaderInstructions: {
+    draggable:
+      'To move this entry one place, press Alt+Up Arrow or Alt+Down Arrow. To move it further, press Space to pick it up, the arrow keys to move it, Space to drop it, or Escape to put it back.',
+  },
 };
 
 function onDragEnd({ active, over }: DragEndEvent): void {
@@ -139,64 +173,46 @@ function onDragEnd({ active, over }: DragEndEvent): void {
 // ---------------------------------------------------------------------------------------------
 // The timeline
 
-/** The entry just deleted, offered back until it is restored or another entry goes. */
+/** The entry just deleted, offered back until it is back or another entry goes. */
 interface Deleted {
   storyId: string;
   entry: TimelineEntry;
   index: number;
 }
 
+/** What a row may do to the timeline beyond itself; the same object for every row, for memo. */
+interface RowActions {
+  addBelow(id: string): void;
+  remove(id: string): void;
+}
+
 export function TimelineEditor({ readOnly }: { readOnly: boolean }) {
   const storyId = useStoryEditor((state) => state.story?.id);
-  const timeline = useStoryEditor((state) => state.story?.timeline);
-  const referenceDate = useStoryEditor((state) => (state.story ? storyReferenceDate(state.story) : undefined));
-  const problems = useStoryEditor((state) => state.problems);
+  const { timeline, reading, direction } = useTimelineReading();
   const [deleted, setDeleted] = useState<Deleted | null>(null);
-  const listRef = useRef<HTMLOListElement>(null);
   const addButtonRef = useRef<HTMLButtonElement>(null);
   const headingId = useId();
   const summaryId = useId();
-  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 4 } }), useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }));
 
-  const orderProblems = useMemo(() => {
-    const byIndex = new Map<number, string>();
-    if (!timeline) return byIndex;
-    const options = referenceDate === undefined ? {} : { referenceDate };
-    for (const problem of timelineOrderProblems(timeline, options)) byIndex.set(problem.index, problem.message);
-    return byIndex;
-  }, [timeline, referenceDate]);
-  const unread = useMemo(() => {
-    const options = referenceDate === undefined ? {} : { referenceDate };
-    return timeline?.filter((entry) => entry.date.label !== '' && !timelineEntryDate(entry.date, options).ok).length ?? 0;
-  }, [timeline, referenceDate]);
-  const keys = useMemo(() => sortableKeys(timeline ?? []), [timeline]);
-
-  const addEntry = useCallback((afterId?: string) => {
-    let added: string | undefined;
-    flushSync(() =>
-      editStory((story) => {
-        const entry = emptyTimelineEntry(story);
-        added = entry.id;
-        const after = afterId === undefined ? -1 : story.timeline.findIndex((existing) => existing.id === afterId);
-        return insertItem(story, 'timeline', entry, after === -1 ? undefined : after + 1);
-      }),
-    );
-    if (added) focusLabel(listRef.current, added);
-  }, []);
-
-  const deleteEntry = useCallback((id: string) => {
-    const story = useStoryEditor.getState().story;
-    const index = entryIndex(id);
-    const entry = story?.timeline[index];
-    if (!story || !entry) return;
-    const next = story.timeline[index + 1] ?? story.timeline[index - 1];
-    flushSync(() => {
-      editStory((current) => removeItem(current, 'timeline', id));
-      setDeleted({ storyId: story.id, entry, index });
-    });
-    if (next) focusLabel(listRef.current, next.id);
-    else addButtonRef.current?.focus();
-  }, []);
+  const actions = useMemo<RowActions>(
+    () => ({
+      addBelow: (id) => addEntry(id),
+      remove(id) {
+        const story = useStoryEditor.getState().story;
+        const index = entryIndex(id);
+        const entry = story?.timeline[index];
+        if (!story || !entry) return;
+        const next = story.timeline[index + 1] ?? story.timeline[index - 1];
+        flushSync(() => {
+          editStory((current) => removeItem(current, 'timeline', id));
+          setDeleted({ storyId: story.id, entry, index });
+        });
+        if (next) focusDate(next.id);
+        else addButtonRef.current?.focus();
+      },
+    }),
+    [],
+  );
 
   const restoreDeleted = () => {
     if (!deleted) return;
@@ -205,17 +221,18 @@ export function TimelineEditor({ readOnly }: { readOnly: boolean }) {
       editStory((story) => (story.timeline.some((existing) => existing.id === entry.id) ? story : insertItem(story, 'timeline', entry, index)));
       setDeleted(null);
     });
-    focusLabel(listRef.current, entry.id);
+    focusDate(entry.id);
   };
 
+  const outOfOrder = reading.orderProblems.size;
   const sortByDate = () => {
-    if (orderProblems.size === 0) return;
-    editStory((story) => sortTimelineByDate(story, storyReferenceDate(story)));
+    if (outOfOrder > 0) editStory((story) => sortTimelineByDate(story, storyReferenceDate(story), direction));
   };
 
-  if (!timeline || storyId === undefined) return null;
+  if (storyId === undefined) return null;
   const shownDeleted = deleted && deleted.storyId === storyId && !timeline.some((entry) => entry.id === deleted.entry.id) ? deleted : null;
-  const outOfOrder = orderProblems.size;
+  // Oldest first goes without saying; the other way round is said.
+  const order = direction === 'newest-first' ? ' (newest first)' : '';
 
   return (
     <section className="timeline-editor" aria-labelledby={headingId}>
@@ -226,7 +243,7 @@ export function TimelineEditor({ readOnly }: { readOnly: boolean }) {
         <div className="timeline-summary">
           <p className={outOfOrder > 0 ? 'out-of-order' : undefined}>
             <span id={summaryId}>
-              {outOfOrder > 0 ? `${plural(outOfOrder, 'entry is', 'entries are')} out of date order` : `${plural(timeline.length, 'entry', 'entries')}, in date order`}
+              {outOfOrder > 0 ? `${plural(outOfOrder, 'entry is', 'entries are')} out of date order${order}` : `${plural(timeline.length, 'entry', 'entries')}, in date order${order}`}
             </span>
             {readOnly ? '.' : outOfOrder > 0 ? ' — ' : '. '}
             {readOnly ? null : (
@@ -235,35 +252,12 @@ export function TimelineEditor({ readOnly }: { readOnly: boolean }) {
               </button>
             )}
           </p>
-          {unread > 0 ? <p className="hint">{`${plural(unread, 'date')} cannot be read; ${unread === 1 ? 'it keeps its' : 'they keep their'} place when sorting.`}</p> : null}
+          {reading.unread > 0 ? (
+            <p className="hint">{`${plural(reading.unread, 'date')} cannot be read; ${reading.unread === 1 ? 'it keeps its' : 'they keep their'} place when sorting.`}</p>
+          ) : null}
         </div>
       )}
-      <DndContext
-        sensors={sensors}
-        collisionDetection={closestCenter}
-        modifiers={[verticalOnly]}
-        accessibility={{ announcements: ANNOUNCEMENTS, screenReaderInstructions: SCREEN_READER_INSTRUCTIONS }}
-        onDragEnd={onDragEnd}
-      >
-        <SortableContext items={keys} strategy={verticalListSortingStrategy} disabled={readOnly}>
-          <ol className="timeline-entries" ref={listRef} aria-label="Timeline entries, in page order">
-            {timeline.map((entry, index) => (
-              <EntryRow
-                key={entry.id}
-                entry={entry}
-                index={index}
-                isLast={index === timeline.length - 1}
-                referenceDate={referenceDate}
-                orderProblem={orderProblems.get(index)}
-                labelProblem={problems[`timeline[${index}].date.label`]}
-                readOnly={readOnly}
-                onAddBelow={addEntry}
-                onDelete={deleteEntry}
-              />
-            ))}
-          </ol>
-        </SortableContext>
-      </DndContext>
+      <SortableEntries readOnly={readOnly} actions={actions} />
       <p className="timeline-notice" role="status">
         {shownDeleted ? (
           <>
@@ -284,6 +278,66 @@ export function TimelineEditor({ readOnly }: { readOnly: boolean }) {
   );
 }
 
+/** Adds an empty entry below `afterId` (at the end without one) and puts the cursor in its date. */
+function addEntry(afterId?: string): void {
+  let added: string | undefined;
+  flushSync(() =>
+    editStory((story) => {
+      const entry = emptyTimelineEntry(story);
+      added = entry.id;
+      const after = afterId === undefined ? -1 : story.timeline.findIndex((existing) => existing.id === afterId);
+      return insertItem(story, 'timeline', entry, after === -1 ? undefined : after + 1);
+    }),
+  );
+  if (added) focusDate(added);
+}
+
+/**
+ * The sortable frame around the rows. dnd-kit's contexts draw every sortable row again whenever
+ * the DndContext draws, so the frame is memoised and follows only the order of the entries (a
+ * string of their ids): typing in an entry draws that entry alone.
+ */
+const SortableEntries = memo(function SortableEntries({ readOnly, actions }: { readOnly: boolean; actions: RowActions }) {
+  const idsKey = useStoryEditor((state) => state.story?.timeline.map((entry) => entry.id).join('\n') ?? '');
+  const ids = useMemo(() => (idsKey === '' ? [] : idsKey.split('\n')), [idsKey]);
+  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 4 } }), useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }));
+  return (
+    <DndContext sensors={sensors} collisionDetection={closestCenter} modifiers={MODIFIERS} accessibility={DRAG_ACCESSIBILITY} onDragEnd={onDragEnd}>
+      <SortableContext items={ids} strategy={verticalListSortingStrategy} disabled={readOnly}>
+        <EntryList readOnly={readOnly} actions={actions} />
+      </SortableContext>
+    </DndContext>
+  );
+});
+
+/** A timeline this long or shorter has every row made at once; a longer one makes rows as they near the screen. */
+const ROWS_MADE_AT_ONCE = 50;
+
+function EntryList({ readOnly, actions }: { readOnly: boolean; actions: RowActions }) {
+  const { timeline, referenceDate, reading } = useTimelineReading();
+  const problems = useStoryEditor((state) => state.problems);
+  const allAtOnce = timeline.length <= ROWS_MADE_AT_ONCE;
+  const last = timeline.length - 1;
+  return (
+    <ol className="timeline-entries" aria-label="Timeline entries, in page order">
+      {timeline.map((entry, index) => (
+        <EntryRow
+          key={entry.id}
+          entry={entry}
+          index={index}
+          isLast={index === last}
+          referenceDate={referenceDate}
+          orderProblem={reading.orderProblems.get(index)}
+          labelProblem={problems[`timeline[${index}].date.label`]}
+          readOnly={readOnly}
+          madeAtOnce={allAtOnce}
+          actions={actions}
+        />
+      ))}
+    </ol>
+  );
+}
+
 // ---------------------------------------------------------------------------------------------
 // One entry
 
@@ -297,11 +351,82 @@ interface EntryRowProps {
   /** Why the label keeps the story from being saved (it is empty), from the model check. */
   labelProblem: string | undefined;
   readOnly: boolean;
-  onAddBelow: (id: string) => void;
-  onDelete: (id: string) => void;
+  /** Whether the row is made with the list; otherwise it stands in until it nears the screen. */
+  madeAtOnce: boolean;
+  actions: RowActions;
 }
 
-const EntryRow = memo(function EntryRow({ entry, index, isLast, referenceDate, orderProblem, labelProblem, readOnly, onAddBelow, onDelete }: EntryRowProps) {
+/** The fields of a made row that the timeline reaches into. */
+interface RowFields {
+  dateRef: RefObject<HTMLInputElement | null>;
+  bodyRef: RefObject<RichTextHandle | null>;
+}
+
+/**
+ * An entry: made (its fields, sortable) once it nears the screen, or at once in a short timeline;
+ * until then a stand-in with the same words. Either way it can be revealed and focused by its id.
+ */
+const EntryRow = memo(function EntryRow(props: EntryRowProps) {
+  const { entry, index, orderProblem, madeAtOnce } = props;
+  const { id } = entry;
+  const [made, setMade] = useState(madeAtOnce);
+  const dateRef = useRef<HTMLInputElement>(null);
+  const bodyRef = useRef<RichTextHandle>(null);
+  const standIn = useRef<HTMLLIElement>(null);
+
+  useEffect(() => {
+    const element = standIn.current;
+    if (made || !element) return undefined;
+    return whenNearScreen(element, () => setMade(true));
+  }, [made]);
+
+  useEffect(() => {
+    /** Makes the row now if it is a stand-in (nothing happens if it is made), so that its fields can take the focus. */
+    const make = () => flushSync(() => setMade(true));
+    rowControls.set(id, {
+      focusDate() {
+        make();
+        dateRef.current?.focus({ preventScroll: true });
+        dateRef.current?.scrollIntoView({ block: 'nearest' });
+      },
+    });
+    const unregister = registerReveal(`timeline:${id}`, (location) => {
+      if (location.part !== 'timeline') return;
+      make();
+      dateRef.current?.closest('li')?.scrollIntoView({ block: 'center' });
+      if (location.field === 'date') {
+        dateRef.current?.focus({ preventScroll: true });
+        dateRef.current?.select();
+      } else if (location.inline !== undefined) {
+        bodyRef.current?.select({ inline: location.inline });
+      } else {
+        bodyRef.current?.focus();
+      }
+    });
+    return () => {
+      unregister();
+      rowControls.delete(id);
+    };
+  }, [id]);
+
+  if (made) return <MadeEntry {...props} dateRef={dateRef} bodyRef={bodyRef} />;
+  return (
+    <li ref={standIn} className={orderProblem ? 'timeline-entry stand-in out-of-order' : 'timeline-entry stand-in'} data-entry-id={id}>
+      <p className="stand-in-date">
+        Entry {index + 1}: {entry.date.label}
+      </p>
+      <p className="stand-in-text">{plainText(entry.body)}</p>
+      {orderProblem ? <p className="order-problem">Out of date order: {orderProblem}.</p> : null}
+    </li>
+  );
+});
+
+/** An entry's text without its marks and citations, for its stand-in. */
+function plainText(body: readonly Inline[]): string {
+  return body.map((inline) => (inline.type === 'text' ? inline.text : '')).join('');
+}
+
+function MadeEntry({ entry, index, isLast, referenceDate, orderProblem, labelProblem, readOnly, actions, dateRef, bodyRef }: EntryRowProps & RowFields) {
   const { id } = entry;
   const number = index + 1;
   const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } = useSortable({ id, disabled: readOnly });
@@ -309,45 +434,17 @@ const EntryRow = memo(function EntryRow({ entry, index, isLast, referenceDate, o
   const readingId = `${inputId}-reading`;
   const problemId = `${inputId}-problem`;
   const orderId = `${inputId}-order`;
-  const rowRef = useRef<HTMLLIElement | null>(null);
-  const labelRef = useRef<HTMLInputElement>(null);
-  const bodyRef = useRef<RichTextHandle>(null);
 
   const reading = useMemo(() => describeReading(entry.date, referenceDate), [entry.date, referenceDate]);
   const body = useMemo((): Paragraph[] => [{ type: 'paragraph', content: entry.body }], [entry.body]);
   const onBodyChange = useCallback((paragraphs: Paragraph[]) => editBody(id, paragraphs), [id]);
-
-  useEffect(
-    () =>
-      registerReveal(`timeline:${id}`, (location) => {
-        if (location.part !== 'timeline') return;
-        rowRef.current?.scrollIntoView({ block: 'center' });
-        if (location.field === 'date') {
-          labelRef.current?.focus({ preventScroll: true });
-          labelRef.current?.select();
-        } else if (location.inline !== undefined) {
-          bodyRef.current?.select({ inline: location.inline });
-        } else {
-          bodyRef.current?.focus();
-        }
-      }),
-    [id],
-  );
-
   const onFocus = useCallback(() => setActivePart({ part: 'timeline', id }), [id]);
-  const setRowRef = useCallback(
-    (element: HTMLLIElement | null) => {
-      rowRef.current = element;
-      setNodeRef(element);
-    },
-    [setNodeRef],
-  );
 
   const className = ['timeline-entry', orderProblem ? 'out-of-order' : '', isDragging ? 'dragging' : ''].filter(Boolean).join(' ');
   const describedBy = [readingId, labelProblem ? problemId : '', orderProblem ? orderId : ''].filter(Boolean).join(' ');
   return (
     <li
-      ref={setRowRef}
+      ref={setNodeRef}
       className={className}
       data-entry-id={id}
       style={{ transform: cssTransform.Translate.toString(transform), transition }}
@@ -355,14 +452,7 @@ const EntryRow = memo(function EntryRow({ entry, index, isLast, referenceDate, o
       onKeyDownCapture={readOnly ? undefined : (event) => onMoveKey(event, id)}
     >
       {readOnly ? null : (
-        <button
-          type="button"
-          className="drag-handle"
-          ref={setActivatorNodeRef}
-          {...attributes}
-          {...listeners}
-          aria-label={`Reorder entry ${number}`}
-        >
+        <button type="button" className="drag-handle" ref={setActivatorNodeRef} {...attributes} {...listeners} aria-label={`Reorder entry ${number}`}>
           <span aria-hidden="true">⠿</span>
         </button>
       )}
@@ -371,7 +461,7 @@ const EntryRow = memo(function EntryRow({ entry, index, isLast, referenceDate, o
           <label htmlFor={inputId}>Entry {number} date</label>
           <input
             id={inputId}
-            ref={labelRef}
+            ref={dateRef}
             className="entry-date-input"
             value={entry.date.label}
             disabled={readOnly}
@@ -431,10 +521,10 @@ const EntryRow = memo(function EntryRow({ entry, index, isLast, referenceDate, o
             <button type="button" className="move" disabled={isLast} onClick={() => moveEntryBy(id, 1)}>
               Move down<span className="visually-hidden">: entry {number}</span>
             </button>
-            <button type="button" onClick={() => onAddBelow(id)}>
+            <button type="button" onClick={() => actions.addBelow(id)}>
               Add below<span className="visually-hidden"> entry {number}</span>
             </button>
-            <button type="button" className="danger" onClick={() => onDelete(id)}>
+            <button type="button" className="danger" onClick={() => actions.remove(id)}>
               Delete<span className="visually-hidden"> entry {number}</span>
             </button>
           </div>
@@ -442,7 +532,7 @@ const EntryRow = memo(function EntryRow({ entry, index, isLast, referenceDate, o
       </div>
     </li>
   );
-});
+}
 
 /**
  * How a label was read, as the line under it says: "1950/1953 — year range", or why it cannot be

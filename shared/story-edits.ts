@@ -7,7 +7,7 @@
  */
 import { InvalidInputError } from './errors';
 import type { Inline, Paragraph, Section, Source, Story, TimelineEntry } from './model';
-import { sortTimeline, timelineEntryDate } from './timeline-dates';
+import { sortTimeline, timelineEntryDate, type TimelineDirection } from './timeline-dates';
 
 /** The three lists of a story whose items have ids and a manual order. */
 export type StoryList = 'sections' | 'sources' | 'timeline';
@@ -115,10 +115,11 @@ export function timelineDateFor(label: string, referenceDate?: string): Timeline
 }
 
 /**
- * The timeline sorted by date, oldest first: stable, and entries whose date cannot be read keep
- * their place. The story comes back unchanged when the timeline is in order already.
+ * The timeline sorted by date, oldest first unless `direction` says otherwise (the story's
+ * coverage rules may): stable, and entries whose date cannot be read keep their place. The story
+ * comes back unchanged when the timeline is in order already.
  */
-export function sortTimelineByDate(story: Story, referenceDate?: string): Story {
-  const sorted = sortTimeline(story.timeline, referenceDate === undefined ? {} : { referenceDate });
+export function sortTimelineByDate(story: Story, referenceDate?: string, direction: TimelineDirection = 'oldest-first'): Story {
+  const sorted = sortTimeline(story.timeline, referenceDate === undefined ? { direction } : { referenceDate, direction });
   return sorted.every((entry, index) => entry === story.timeline[index]) ? story : { ...story, timeline: sorted };
 }

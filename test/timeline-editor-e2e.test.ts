@@ -308,6 +308,44 @@ describe('the timeline editor', { timeout: 60_000 }, () => {
     expect(await hasFocus(first)).toBe(true);
   });
 
+  it('in a long timeline, makes entries as they near the screen, and reveals or adds one far away with its date focused', async () => {
+    // 120 entries, one a year from 1901, with 1960 and 1961 the wrong way round.
+    const years = Array.from({ length: 120 }, (_, index) => 1901 + index).map((year) => (year === 1960 ? 1961 : year === 1961 ? 1960 : year));
+    const { page, timeline } = await storyFromLibrary('A century of floods', {
+      sources: [],
+      timeline: years.map((year) => ({ id: `entry-${year}`, date: { label: String(year), edtf: String(year) }, body: [{ type: 'text', text: `Floods in ${year}.` }] })),
+    });
+    await expect.poll(() => timeline.entries.count()).toBe(120);
+    // Away from the screen an entry stands in with its words, and its marker, until it is made.
+    const far = timeline.entry(61);
+    expect(await far.item.getAttribute('class')).toContain('stand-in');
+    expect(await far.item.textContent()).toBe('Entry 61: 1960Floods in 1960.Out of date order: "1960" comes after "1961" but is earlier.');
+    expect(await timeline.summary().textContent()).toBe('1 entry is out of date order — Sort by date');
+
+    // Scrolled to, an entry is made: its date field and its text appear.
+    const later = timeline.entry(100);
+    expect(await later.dateField().count()).toBe(0);
+    await later.item.scrollIntoViewIfNeeded();
+    await later.dateField().waitFor();
+    expect(await later.textField().textContent()).toBe('Floods in 2000.');
+
+    const coverage = new CoveragePanelView(page.page);
+    await coverage.openGroup('Warnings');
+    await coverage.finding('"1960" comes after "1961" but is earlier').click();
+    const date = far.dateField();
+    await expect.poll(() => hasFocus(date)).toBe(true);
+    expect(await date.inputValue()).toBe('1960');
+
+    await timeline.addButton().click();
+    const added = timeline.entry(121);
+    expect(await hasFocus(added.dateField())).toBe(true);
+    await added.dateField().pressSequentially('2021');
+    await timeline.sortButton().click();
+    await expect.poll(() => timeline.summary().textContent()).toBe('121 entries, in date order. Sort by date');
+    const stored = await savedStory(page, 'A century of floods');
+    expect(stored.timeline.map((entry) => Number(entry.date.label))).toEqual(Array.from({ length: 121 }, (_, index) => 1901 + index));
+  });
+
   it('shows the timeline of a story in the trash without controls to change it', async () => {
     const { page, timeline } = await newStory('Old news');
     for (const label of ['2012', '2010']) await timeline.addEntry(label);
