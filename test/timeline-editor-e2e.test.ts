@@ -155,7 +155,7 @@ describe('the timeline editor', { timeout: 60_000 }, () => {
     expect(stored.timeline[0]?.date.edtf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
 
-  it('moves entries with Alt+↑ and Alt+↓, keeping the focus on the moved entry, and with the Move buttons', async () => {
+  it('moves entries with Alt+↑ and Alt+↓ from the date, the handle or the text, keeping the focus on the moved entry, and with the Move buttons', async () => {
     const { page, timeline } = await newStory('Rail strike');
     await enterShuffled(timeline);
 
@@ -178,6 +178,17 @@ describe('the timeline editor', { timeout: 60_000 }, () => {
     await timeline.entry(1).dateField().focus();
     await page.press('Alt+ArrowUp');
     expect((await timeline.labels())[0]).toBe('1950\u201153');
+
+    // From the text, too: the cursor stays in the moved entry's text.
+    await timeline.entry(3).textField().click();
+    await page.page.keyboard.type('No date yet.');
+    await page.press('Alt+ArrowUp');
+    await expect.poll(() => timeline.labels()).toEqual(['1950\u201153', 'Soon after', 'Feb 2, 2026', 'Late 2024', '2010', 'Dec 4, 2025']);
+    expect(await hasFocus(timeline.entry(2).textField())).toBe(true);
+    await page.page.keyboard.type(' Later.');
+    expect(await timeline.entry(2).textField().textContent()).toBe('No date yet. Later.');
+    await page.press('Alt+ArrowDown');
+    await expect.poll(() => timeline.labels()).toEqual(['1950\u201153', 'Feb 2, 2026', 'Soon after', 'Late 2024', '2010', 'Dec 4, 2025']);
 
     // The buttons: Move up on the second entry makes it first, and the focus goes to Move down.
     await timeline.entry(2).button('Move up').click();
