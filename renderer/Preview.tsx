@@ -28,13 +28,23 @@ function PreviewFrame({ html }: { html: string }) {
   const [firstPage] = useState(html);
   const [loaded, setLoaded] = useState(false);
   const active = useActivePart((state) => state.active);
+  /** A part that was not on the page yet when the editor went to it (just added): followed once it is. */
+  const waitingFor = useRef<ActivePart | null>(null);
+
+  // Following reads the page's layout, so it happens when the editor goes to another part, not
+  // on every new page while typing stays in one.
+  useEffect(() => {
+    const document = loaded ? frame.current?.contentDocument : null;
+    if (!document || !active) return;
+    waitingFor.current = followPart(document, active) ? null : active;
+  }, [loaded, active]);
 
   useEffect(() => {
     const document = loaded ? frame.current?.contentDocument : null;
     if (!document) return;
     showPage(document, html);
-    if (active) followPart(document, active);
-  }, [html, loaded, active]);
+    if (waitingFor.current && followPart(document, waitingFor.current)) waitingFor.current = null;
+  }, [html, loaded]);
 
   return (
     <iframe
@@ -45,8 +55,7 @@ function PreviewFrame({ html }: { html: string }) {
       onLoad={() => {
         const document = frame.current?.contentDocument;
         if (!document) return;
-        pagesShown.set(document, firstPage);
-        keepLinksInPage(document);
+        prepareFrame(document, firstPage);
         setLoaded(true);
       }}
     />
@@ -56,18 +65,20 @@ function PreviewFrame({ html }: { html: string }) {
 /** The page each frame document shows now, so that an unchanged page costs nothing. */
 const pagesShown = new WeakMap<Document, string>();
 
+/** Readies the frame's document, loaded from `firstPage`, for the pages that follow. */
+function prepareFrame(document: Document, firstPage: string): void {
+  pagesShown.set(document, firstPage);
+  // The browser's scroll anchoring would move the page when the part it anchors to is replaced;
+  // the reader's place is kept as it is instead (set from here: the page's CSS is the export's).
+  document.documentElement.style.overflowAnchor = 'none';
+  keepLinksInPage(document);
+}
+
 /** Lays `html` into the frame's document in place, keeping the reader's scroll position. */
 function showPage(document: Document, html: string): void {
   const shown = pagesShown.get(document);
   if (shown === html) return;
-  const scroller = document.scrollingElement;
-  const top = scroller?.scrollTop ?? 0;
-  // The browser's scroll anchoring would move the page when the part it anchors to is replaced.
-  const keepScroll = () => {
-    if (scroller && scroller.scrollTop !== top) scroller.scrollTop = top;
-  };
   if (shown !== undefined && replaceChangedParts(document, shown, html)) {
-    keepScroll();
     pagesShown.set(document, html);
     return;
   }
@@ -77,7 +88,6 @@ function showPage(document: Document, html: string): void {
   if (style && newStyle && style.textContent !== newStyle.textContent) style.textContent = newStyle.textContent;
   if (document.title !== page.title) document.title = page.title;
   patchChildren(document, document.body, page.body, 0);
-  keepScroll();
   pagesShown.set(document, html);
 }
 
@@ -171,15 +181,16 @@ function elementOf(document: Document, active: ActivePart): Element | null {
 
 /**
  * Scrolls the frame so that the part being edited shows, when it does not already: smoothly,
- * unless the reader asks for less motion.
+ * unless the reader asks for less motion. False when the page has no such part (yet).
  */
-function followPart(document: Document, active: ActivePart): void {
+function followPart(document: Document, active: ActivePart): boolean {
   const element = elementOf(document, active);
   const view = document.defaultView;
-  if (!element || !view) return;
+  if (!element || !view) return false;
   const box = element.getBoundingClientRect();
-  if (box.top < view.innerHeight && box.bottom > 0) return;
+  if (box.top < view.innerHeight && box.bottom > 0) return true;
   scrollFrameTo(document, element, window.matchMedia('(prefers-reduced-motion: reduce)').matches ? 'instant' : 'smooth');
+  return true;
 }
 
 /** Room left above an element scrolled to, so that it does not stick to the frame's edge. */
