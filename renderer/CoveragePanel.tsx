@@ -103,23 +103,45 @@ function sameFigures(before: { figures: CoverageFigures }, after: { figures: Cov
 // ---------------------------------------------------------------------------------------------
 // The findings
 
-/** Everything that tells a finding from its neighbours, so that React keeps its row across refreshes. */
-function locationKey(location: FindingLocation): string {
-  const { part: _part, ...details } = location;
-  return `${revealKey(location)}|${Object.entries(details)
-    .map(([name, value]) => `${name}=${typeof value === 'object' ? `${value.index}:${value.start}-${value.end}` : String(value)}`)
-    .join(',')}`;
+/**
+ * Where a finding is, as a string: its part, field, paragraph and sentence or citation. A
+ * sentence counts by its number, not its offsets, so that typing earlier in the paragraph, which
+ * moves the offsets of the sentences after it, keeps their rows (React's key).
+ */
+function placeKey(location: FindingLocation): string {
+  switch (location.part) {
+    case 'section':
+      return `${revealKey(location)}:${location.field}:${location.paragraph ?? ''}:${location.sentence?.index ?? ''}:${location.inline ?? ''}`;
+    case 'timeline':
+      return `${revealKey(location)}:${location.field}:${location.inline ?? ''}`;
+    case 'source':
+      return `${revealKey(location)}:${location.field ?? ''}`;
+    case 'hero':
+    case 'story':
+      return `${revealKey(location)}:${location.field}`;
+  }
 }
 
 /** Stable keys: code and place; a second finding of the same code at the same place is numbered. */
 function findingKeys(findings: readonly Finding[]): string[] {
   const seen = new Map<string, number>();
   return findings.map((finding) => {
-    const key = `${finding.code}@${locationKey(finding.location)}`;
+    const key = `${finding.code}@${placeKey(finding.location)}`;
     const count = seen.get(key) ?? 0;
     seen.set(key, count + 1);
     return count === 0 ? key : `${key}#${count}`;
   });
+}
+
+/**
+ * Whether a row can stay as it was drawn: the same words and exactly the same place (the sentence's
+ * offsets too, since the row's button reveals the finding it was drawn with).
+ */
+function sameFinding(before: Finding, after: Finding): boolean {
+  if (before.message !== after.message || before.place !== after.place || placeKey(before.location) !== placeKey(after.location)) return false;
+  const sentenceBefore = before.location.part === 'section' ? before.location.sentence : undefined;
+  const sentenceAfter = after.location.part === 'section' ? after.location.sentence : undefined;
+  return sentenceBefore?.start === sentenceAfter?.start && sentenceBefore?.end === sentenceAfter?.end;
 }
 
 function FindingGroup({ severity, findings, onShow }: { severity: Severity; findings: Finding[]; onShow: (finding: Finding) => void }) {
@@ -162,8 +184,5 @@ const FindingItem = memo(
       </li>
     );
   },
-  (before, after) =>
-    before.finding.message === after.finding.message &&
-    before.finding.place === after.finding.place &&
-    locationKey(before.finding.location) === locationKey(after.finding.location),
+  (before, after) => sameFinding(before.finding, after.finding),
 );

@@ -94,6 +94,10 @@ describe('the coverage panel', { timeout: 60_000 }, () => {
     await expect.poll(() => coverage.figure('Sentences cited').textContent(), { timeout: 1_000, interval: 50 }).toBe('15/16');
     const finding = coverage.finding(UNCITED);
     expect(await finding.textContent()).toContain('Section 2');
+    // Typing earlier in the paragraph moves the sentence: its finding follows it.
+    await tab.page.keyboard.press('Control+Home');
+    await tab.page.keyboard.type('Meanwhile, ');
+    await expect.poll(() => tab.story.preview().locator(`#section-${sectionId(1)}`).textContent(), { timeout: 2_000 }).toContain('Meanwhile, ');
 
     // From the keyboard: Tab reaches the finding's button, Enter shows the sentence selected.
     await coverage.findings('Blockers').first().focus();
