@@ -202,7 +202,7 @@ describe('the timeline editor', { timeout: 60_000 }, () => {
     expect(stored.timeline.map((entry) => entry.date.label)).toEqual(['1950\u201153', 'Feb 2, 2026', 'Soon after', 'Late 2024', '2010', 'Dec 4, 2025']);
   });
 
-  it('moves an entry by dragging its handle', async () => {
+  it('moves an entry by dragging its handle, with the mouse or from the keyboard', async () => {
     const { page, timeline } = await newStory('Bridge closure');
     for (const label of ['2010', '2012', '2011']) await timeline.addEntry(label);
     await timeline.entry(3).dragTo(timeline.entry(2));
@@ -211,6 +211,11 @@ describe('the timeline editor', { timeout: 60_000 }, () => {
     await timeline.entry(1).dragTo(timeline.entry(3));
     await expect.poll(() => timeline.labels()).toEqual(['2011', '2012', '2010']);
     await timeline.entry(3).orderMarker().waitFor();
+    // From the keyboard, further than one place: Space picks the entry up, arrows carry it, Space drops it.
+    await timeline.entry(3).carryByKeyboard('up', 2);
+    await expect.poll(() => timeline.labels()).toEqual(['2010', '2011', '2012']);
+    await timeline.entry(1).dragTo(timeline.entry(3));
+    await expect.poll(() => timeline.labels()).toEqual(['2011', '2012', '2010']);
     const stored = await savedStory(page, 'Bridge closure');
     expect(stored.timeline.map((entry) => entry.date.label)).toEqual(['2011', '2012', '2010']);
   });

@@ -115,6 +115,25 @@ export class TimelineEntryRow {
     return this.item.getByRole('button', { name: new RegExp(`^${name}\\b`) });
   }
 
+  /**
+   * Moves the entry `places` up or down from the keyboard: Space on its handle picks it up, each
+   * arrow carries it one place (waiting, as a person would, until the place is announced and the
+   * rows have moved aside), Space drops it.
+   */
+  async carryByKeyboard(direction: 'up' | 'down', places: number): Promise<void> {
+    await this.dragHandle().focus();
+    await this.page.keyboard.press('Space');
+    await this.item.and(this.page.locator('.dragging')).waitFor();
+    for (let step = 1; step <= places; step++) {
+      await this.page.keyboard.press(direction === 'up' ? 'ArrowUp' : 'ArrowDown');
+      const position = direction === 'up' ? this.number - step : this.number + step;
+      await this.page.getByText(new RegExp(`is over position ${position}\\.$`)).waitFor({ state: 'attached' });
+      // The rows slide aside (200 ms) before the next key, as a person's pace allows.
+      await this.page.waitForTimeout(300);
+    }
+    await this.page.keyboard.press('Space');
+  }
+
   /** Drags the entry by its handle onto `target`, in small steps as a hand does. */
   async dragTo(target: TimelineEntryRow): Promise<void> {
     const from = await this.dragHandle().boundingBox();
