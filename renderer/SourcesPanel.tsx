@@ -33,6 +33,7 @@ import {
 import { emptySource, insertItem, moveItem, updateItem } from '../shared/story-edits';
 import { canonicalUrl, urlIdentity } from '../shared/urls';
 import { Dialog } from './dialogs/Dialog';
+import { useCitationNumbering } from './editor/citation-numbers';
 import { registerReveal, reveal, setActivePart } from './editor/reveal';
 import { plural } from './format';
 import { notify } from './notices';
@@ -245,12 +246,10 @@ const SortableSources = memo(function SortableSources({ readOnly, actions, listR
  */
 function SourceList({ readOnly, actions, listRef }: { readOnly: boolean; actions: RowActions; listRef: RefObject<HTMLOListElement | null> }) {
   const sources = useStoryEditor((state) => state.story?.sources);
-  const sections = useStoryEditor((state) => state.story?.sections);
-  const timeline = useStoryEditor((state) => state.story?.timeline);
   const citationOrder = useStoryEditor((state) => state.story?.citationOrder);
   const problems = useStoryEditor((state) => state.problems);
   const numbers = useSourceNumbers();
-  const citingPlaces = useMemo(() => (sections && timeline ? citingPlacesBySource({ sections, timeline }) : new Map<string, CitationRef[]>()), [sections, timeline]);
+  const citingPlaces = useCitingPlaces();
   const duplicates = useMemo(() => duplicateSources(sources ?? []), [sources]);
   const problemsBySource = useMemo(() => sourceProblems(problems, sources ?? []), [problems, sources]);
   if (!sources || !citationOrder) return null;
@@ -280,15 +279,23 @@ function SourceList({ readOnly, actions, listRef }: { readOnly: boolean; actions
 }
 
 /** Every source's display number under the story's numbering, recomputed when the story changes. */
-function useSourceNumbers(): Map<string, number> {
-  const sources = useStoryEditor((state) => state.story?.sources);
-  const sections = useStoryEditor((state) => state.story?.sections);
-  const timeline = useStoryEditor((state) => state.story?.timeline);
-  const citationOrder = useStoryEditor((state) => state.story?.citationOrder);
-  return useMemo(
-    () => (sources && sections && timeline && citationOrder ? citationNumbers({ sources, sections, timeline, citationOrder }) : new Map<string, number>()),
-    [sources, sections, timeline, citationOrder],
-  );
+function useSourceNumbers(): ReadonlyMap<string, number> {
+  // The chips' own numbering (editor/citation-numbers.ts): a new map only when a number changes,
+  // so typing in the text does not draw every row again.
+  return useCitationNumbering((state) => state.numbers);
+}
+
+/**
+ * The places citing each source, found again only when a citation comes, goes or moves (the
+ * chips' numbering tracks that as its `layout`): typing around citations draws no row again.
+ */
+function useCitingPlaces(): Map<string, CitationRef[]> {
+  const layout = useCitationNumbering((state) => state.layout);
+  return useMemo(() => {
+    const story = useStoryEditor.getState().story;
+    // `layout` names the story and where its citations stand: the places change only with it.
+    return story && layout !== '' ? citingPlacesBySource(story) : new Map<string, CitationRef[]>();
+  }, [layout]);
 }
 
 /** Problems whose path is in `sources[i]`, by source id and then by field (the first part of the rest of the path). */

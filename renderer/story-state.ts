@@ -14,13 +14,12 @@
 import { create } from 'zustand';
 import { MAX_ASSET_BYTES, type RevisionSummary } from '../shared/api';
 import { encodeBase64 } from '../shared/base64';
-import { reviewCoverage, rulesForStory } from '../shared/coverage';
 import type { CoverageReport, CoverageRulesPatch } from '../shared/coverage-schema';
-import { formatPath, PublishBlockedError, StorydeskError, type BlockerSummary } from '../shared/errors';
-import { IMAGE_MEDIA_TYPES, StorySchema, type AssetRef, type HeroImage, type ImageMediaType, type Story, type StoryStatus } from '../shared/model';
-import { renderStoryPage } from '../shared/page-html';
+import { PublishBlockedError, StorydeskError, type BlockerSummary } from '../shared/errors';
+import { IMAGE_MEDIA_TYPES, type AssetRef, type HeroImage, type ImageMediaType, type Story, type StoryStatus } from '../shared/model';
 import { describeStoryChanges } from '../shared/story-changes';
 import { api, currentLibrary } from './connection';
+import { draftPatch, pageOf, problemsOf, reviewOf, type DeriveAnswer, type DeriveRequest } from './derive';
 import { formatBytes } from './format';
 import { asSentence, attempt, describeError, notify } from './notices';
 
@@ -153,27 +152,103 @@ async function loadHeroImage(asset: AssetRef | undefined): Promise<void> {
 
 /** The finished page for `story`, as the HTML export makes it. */
 export function pageFor(story: Story): string {
-  const image = story.hero ? heroImages.get(story.hero.asset.sha256) : undefined;
-  return renderStoryPage(story, image ? { hero: { kind: 'base64', data: image.base64 } } : {});
-}
-
-function reviewFor(story: Story): CoverageReport {
-  return reviewCoverage(story, rulesForStory(story, libraryRules ?? {}));
+  return pageOf(story, story.hero ? heroImages.get(story.hero.asset.sha256)?.base64 : undefined);
 }
 
 let reviewTimer: ReturnType<typeof setTimeout> | undefined;
 let previewTimer: ReturnType<typeof setTimeout> | undefined;
 
+// In a page, a worker reviews and renders the draft (derive-worker.ts), one request at a time:
+// edits made meanwhile wait for the answer and then go as one request. Where there is no worker
+// (the state tests, in Node) the same functions run here, after the same pauses.
+
+/** The worker; undefined where there is none or it failed; null until first needed. */
+let worker: Worker | undefined | null = null;
+let deriveSeq = 0;
+/** The draft the request in flight was made from. */
+let deriving: Story | undefined;
+let deriveAgain = false;
+/** The hero image the worker was last sent, so each crosses once. */
+let heroSent: string | undefined;
+/** The draft the worker holds: the next request sends what changed from it. */
+let draftSent: Story | undefined;
+
+function deriveWorker(): Worker | undefined {
+  if (worker !== null) return worker;
+  if (typeof Worker === 'undefined') return (worker = undefined);
+  const made = new Worker(new URL('./derive-worker.ts', import.meta.url), { type: 'module', name: 'Storydesk review' });
+  made.addEventListener('message', (event: MessageEvent<DeriveAnswer>) => onDerived(event.data));
+  made.addEventListener('error', (event) => {
+    // Without the worker the page still works, computing here.
+    console.warn('The review worker failed; reviewing in the page instead:', event.message);
+    made.terminate();
+    worker = undefined;
+    deriving = undefined;
+    draftSent = undefined;
+    refreshDerived(true);
+  });
+  return (worker = made);
+}
+
+function postDerive(): void {
+  const { story } = get();
+  const target = deriveWorker();
+  if (!story || !target) return;
+  if (deriving) {
+    deriveAgain = true;
+    return;
+  }
+  deriving = story;
+  const sha256 = story.hero?.asset.sha256;
+  const base64 = sha256 !== undefined && sha256 !== heroSent ? heroImages.get(sha256)?.base64 : undefined;
+  if (base64 !== undefined) heroSent = sha256;
+  const request: DeriveRequest = { seq: ++deriveSeq, draft: draftPatch(story, draftSent), libraryRules: libraryRules ?? {}, ...(base64 !== undefined && sha256 ? { hero: { sha256, base64 } } : {}) };
+  draftSent = story;
+  target.postMessage(request);
+}
+
+function onDerived(answer: DeriveAnswer): void {
+  if (answer.seq !== deriveSeq || !deriving) return;
+  const from = deriving;
+  const current = get().story;
+  const stillOpen = current !== null && current.id === from.id;
+  if (answer.kind === 'review') {
+    if (stillOpen) set({ report: answer.report });
+    return;
+  }
+  deriving = undefined;
+  if (answer.kind === 'failed') {
+    console.warn('The review could not follow this edit:', answer.message);
+    // The worker may not hold what it was sent: the next request sends the whole draft.
+    draftSent = undefined;
+  }
+  else if (stillOpen) {
+    if (answer.previewHtml !== null) set({ previewHtml: answer.previewHtml });
+    // Problems speak for the draft they were found in; a newer draft gets its own.
+    if (current === from) applyProblems(answer.problems);
+  }
+  if (deriveAgain || (stillOpen && current !== from)) {
+    deriveAgain = false;
+    postDerive();
+  }
+}
+
 /**
  * Brings the review, the preview and the field problems up to date with the draft: at once, or
- * (while typing) the review after a short pause and the page and the model check after a longer one.
+ * (while typing) after a short pause. In place, the page and the model check wait longer than the
+ * review: they take longer and are looked at less.
  */
 function refreshDerived(immediately = false): void {
   clearTimeout(reviewTimer);
   clearTimeout(previewTimer);
+  if (deriveWorker()) {
+    if (immediately) postDerive();
+    else reviewTimer = setTimeout(postDerive, REVIEW_DELAY_MS);
+    return;
+  }
   const review = () => {
     const { story } = get();
-    if (story) set({ report: reviewFor(story) });
+    if (story) set({ report: reviewOf(story, libraryRules ?? {}) });
   };
   const page = () => {
     const { story } = get();
@@ -364,24 +439,20 @@ function clearTimers(): void {
   retries = 0;
 }
 
-/** The problems that keep `story` from being saved, by path. */
-function problemsOf(story: Story): Record<string, string> {
-  const parsed = StorySchema.safeParse(story);
-  if (parsed.success) return {};
-  const problems: Record<string, string> = {};
-  for (const issue of parsed.error.issues) problems[formatPath(issue.path)] ??= issue.message;
-  return problems;
-}
-
 /**
  * Whether the draft fits the model; when it does not, the save state says so and `problems` says
- * where. Run after a pause in typing and before every save (a whole-story check is too slow to run
- * on every key of a large story).
+ * where. Run before every save; while typing, the review worker checks after a pause (a
+ * whole-story check is too slow to run on every key of a large story).
  */
 function checkDraft(): boolean {
-  const { story, saveState } = get();
+  const { story } = get();
   if (!story) return false;
-  const problems = problemsOf(story);
+  return applyProblems(problemsOf(story));
+}
+
+/** Shows the draft's problems, and moves the save state between "edited" and "a field needs fixing". */
+function applyProblems(problems: Record<string, string>): boolean {
+  const { saveState } = get();
   const invalid = Object.keys(problems).length > 0;
   const before = get().problems;
   const same = Object.keys(problems).length === Object.keys(before).length && Object.entries(problems).every(([path, message]) => before[path] === message);

@@ -15,11 +15,16 @@ import { useStoryEditor } from '../story-state';
 
 interface CitationNumbering {
   numbers: ReadonlyMap<string, number>;
+  /**
+   * Where the text cites what, as one string: it changes when a citation is added, removed or
+   * moved (to another paragraph or inline position), not when text is typed around citations.
+   */
+  layout: string;
   style: CitationStyle;
   sources: ReadonlyMap<string, Source>;
 }
 
-export const useCitationNumbering = create<CitationNumbering>(() => ({ numbers: new Map(), style: 'separate', sources: new Map() }));
+export const useCitationNumbering = create<CitationNumbering>(() => ({ numbers: new Map(), layout: '', style: 'separate', sources: new Map() }));
 
 /** The marker a citation shows now: `[2][5]`, or `[?]` for a source the story no longer has. */
 export function markerOf(sources: readonly string[], numbering: CitationNumbering = useCitationNumbering.getState()): string {
@@ -47,28 +52,32 @@ function sameNumbers(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, numb
 }
 
 /**
- * The sources a part cites, in order, as one string: kept per part object, so that after a
- * keystroke only the part typed in is read again (a story's other parts keep their identity).
+ * Where a part cites what, as one string: each paragraph's citations with their inline positions.
+ * Kept per part object, so that after a keystroke only the part typed in is read again (a
+ * story's other parts keep their identity).
  */
 const citedIn = new WeakMap<object, string>();
 
 function citationsOf(part: { body: readonly Inline[] } | { body: readonly { content: readonly Inline[] }[] }): string {
   let signature = citedIn.get(part);
   if (signature !== undefined) return signature;
-  const ids: string[] = [];
+  const paragraphs: string[] = [];
   const collect = (inlines: readonly Inline[]) => {
-    for (const inline of inlines) if (inline.type === 'citation') ids.push(inline.sources.join(' '));
+    const cited: string[] = [];
+    inlines.forEach((inline, index) => {
+      if (inline.type === 'citation') cited.push(`${index}:${inline.sources.join(' ')}`);
+    });
+    paragraphs.push(cited.join(','));
   };
-  for (const item of part.body) {
-    if ('content' in item) collect(item.content);
-    else collect([item]);
-  }
-  signature = ids.join(',');
+  const items = part.body as readonly (Inline | { content: readonly Inline[] })[];
+  if (items.length > 0 && 'content' in (items[0] as object)) for (const paragraph of items as { content: readonly Inline[] }[]) collect(paragraph.content);
+  else collect(items as Inline[]);
+  signature = paragraphs.join('|');
   citedIn.set(part, signature);
   return signature;
 }
 
-/** What numbers depend on in the text: which sources are cited, in reading order. */
+/** What numbers depend on in the text: which sources are cited where, in reading order. */
 function citationSignature(story: Story): string {
   return [...story.sections.map(citationsOf), ...story.timeline.map(citationsOf)].join(';');
 }
@@ -93,6 +102,8 @@ function follow(story: Story | null): void {
     before.citationStyle === story.citationStyle &&
     signature === numbered?.signature;
   numbered = { story, signature };
+  const layout = `${story.id}\n${signature}`;
+  if (layout !== useCitationNumbering.getState().layout) useCitationNumbering.setState({ layout });
   if (unchanged) return;
   const numbers = citationNumbers(story);
   const current = useCitationNumbering.getState();
