@@ -15,7 +15,7 @@ import type { Paragraph, Section } from '../shared/model';
 import { emptySection, insertItem, moveItem, removeItem, updateItem } from '../shared/story-edits';
 import { isMac } from './commands';
 import { RichText, type RichTextHandle } from './editor/RichText';
-import { registerReveal, setActivePart } from './editor/reveal';
+import { registerReveal, setActivePart, useProgressiveCount } from './editor/reveal';
 import { notify } from './notices';
 import { editStory, useStoryEditor } from './story-state';
 
@@ -96,6 +96,7 @@ export function SectionsEditor({ readOnly }: { readOnly: boolean }) {
  * row reads its own section from the store instead.
  */
 const SortableSections = memo(function SortableSections({ ids, readOnly }: { ids: string[]; readOnly: boolean }) {
+  const drawn = useProgressiveCount(ids.length);
   const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 4 } }), useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }));
   const onDragEnd = useCallback((event: DragEndEvent) => {
     const { active, over } = event;
@@ -106,7 +107,7 @@ const SortableSections = memo(function SortableSections({ ids, readOnly }: { ids
     <DndContext sensors={sensors} collisionDetection={closestCenter} onDragEnd={onDragEnd}>
       <SortableContext items={ids} strategy={verticalListSortingStrategy} disabled={readOnly}>
         <ol className="section-list">
-          {ids.map((id, index) => (
+          {ids.slice(0, drawn).map((id, index) => (
             <SectionItem key={id} id={id} index={index} count={ids.length} readOnly={readOnly} />
           ))}
         </ol>

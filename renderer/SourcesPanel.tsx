@@ -34,7 +34,7 @@ import { emptySource, insertItem, moveItem, updateItem } from '../shared/story-e
 import { canonicalUrl, urlIdentity } from '../shared/urls';
 import { Dialog } from './dialogs/Dialog';
 import { useCitationNumbering } from './editor/citation-numbers';
-import { registerReveal, reveal, setActivePart } from './editor/reveal';
+import { registerReveal, reveal, setActivePart, useProgressiveCount } from './editor/reveal';
 import { plural } from './format';
 import { notify } from './notices';
 import { editStory, useStoryEditor } from './story-state';
@@ -252,11 +252,13 @@ function SourceList({ readOnly, actions, listRef }: { readOnly: boolean; actions
   const citingPlaces = useCitingPlaces();
   const duplicates = useMemo(() => duplicateSources(sources ?? []), [sources]);
   const problemsBySource = useMemo(() => sourceProblems(problems, sources ?? []), [problems, sources]);
+  // A long list is drawn a screenful first, the rest while the browser is idle.
+  const drawn = useProgressiveCount(sources?.length ?? 0, 12, 80);
   if (!sources || !citationOrder) return null;
   const last = sources.length - 1;
   return (
     <ol className="source-list" ref={listRef} aria-label="Sources, in list order">
-      {sources.map((source, index) => {
+      {sources.slice(0, drawn).map((source, index) => {
         const duplicateId = duplicates.get(source.id);
         const duplicate = duplicateId === undefined ? undefined : sources.find((candidate) => candidate.id === duplicateId);
         return (

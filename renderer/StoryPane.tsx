@@ -43,8 +43,6 @@ function headerOf(story: Story | null) {
 
 export function StoryPane() {
   const story = useStoryEditor(useShallow((state) => headerOf(state.story)));
-  const report = useStoryEditor((state) => state.report);
-  const previewHtml = useStoryEditor((state) => state.previewHtml);
   const loading = useStoryEditor((state) => state.loading);
   const inTrash = useLibrary((state) => state.view === 'trash');
   const title = story ? story.title || 'Untitled story' : null;
@@ -120,13 +118,25 @@ export function StoryPane() {
           <TimelineEditor readOnly={inTrash} />
         </div>
         <aside className="story-side" aria-label="Coverage and preview">
-          {report ? <CoveragePanel report={report} /> : null}
-          <Preview html={previewHtml} />
+          <LiveCoverage />
+          <LivePreview />
         </aside>
       </div>
       <PublishDialog />
     </main>
   );
+}
+
+/** The coverage panel, drawn again when a new review arrives, without the rest of the pane. */
+function LiveCoverage() {
+  const report = useStoryEditor((state) => state.report);
+  return report ? <CoveragePanel report={report} /> : null;
+}
+
+/** The preview, likewise on its own. */
+function LivePreview() {
+  const previewHtml = useStoryEditor((state) => state.previewHtml);
+  return <Preview html={previewHtml} />;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ import type { Inline, Paragraph, TimelineEntry } from '../shared/model';
 import { emptyTimelineEntry, insertItem, moveItem, removeItem, sortTimelineByDate, timelineDateFor, updateItem } from '../shared/story-edits';
 import { parseTimelineDate, timelineEntryDate, timelineOrderProblems, type TimelineDirection } from '../shared/timeline-dates';
 import { RichText, whenNearScreen, type RichTextHandle } from './editor/RichText';
-import { registerReveal, setActivePart } from './editor/reveal';
+import { registerReveal, setActivePart, useProgressiveCount } from './editor/reveal';
 import { plural } from './format';
 import { editStory, useStoryEditor } from './story-state';
 import './timeline.css';
@@ -318,9 +318,11 @@ function EntryList({ readOnly, actions }: { readOnly: boolean; actions: RowActio
   const problems = useStoryEditor((state) => state.problems);
   const allAtOnce = timeline.length <= ROWS_MADE_AT_ONCE;
   const last = timeline.length - 1;
+  // A long timeline is drawn a screenful first, the rest while the browser is idle.
+  const drawn = useProgressiveCount(timeline.length, 12, 80);
   return (
     <ol className="timeline-entries" aria-label="Timeline entries, in page order">
-      {timeline.map((entry, index) => (
+      {timeline.slice(0, drawn).map((entry, index) => (
         <EntryRow
           key={entry.id}
           entry={entry}

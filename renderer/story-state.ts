@@ -172,6 +172,25 @@ let deriveAgain = false;
 let heroSent: string | undefined;
 /** The draft the worker holds: the next request sends what changed from it. */
 let draftSent: Story | undefined;
+/**
+ * While keys follow each other, a new page waits this long after the last one: laying a huge
+ * page into the preview costs the browser tens of milliseconds that typing needs more. The
+ * review does not wait (the coverage panel follows the typing).
+ */
+const PREVIEW_QUIET_MS = 400;
+let lastEditAt = 0;
+let heldPage: { html: string; timer: ReturnType<typeof setTimeout> } | undefined;
+
+function showPageWhenQuiet(html: string): void {
+  if (heldPage) clearTimeout(heldPage.timer);
+  heldPage = undefined;
+  const wait = lastEditAt + PREVIEW_QUIET_MS - Date.now();
+  if (wait <= 0) {
+    set({ previewHtml: html });
+    return;
+  }
+  heldPage = { html, timer: setTimeout(() => showPageWhenQuiet(html), wait) };
+}
 
 function deriveWorker(): Worker | undefined {
   if (worker !== null) return worker;
@@ -223,7 +242,7 @@ function onDerived(answer: DeriveAnswer): void {
     draftSent = undefined;
   }
   else if (stillOpen) {
-    if (answer.previewHtml !== null) set({ previewHtml: answer.previewHtml });
+    if (answer.previewHtml !== null) showPageWhenQuiet(answer.previewHtml);
     // Problems speak for the draft they were found in; a newer draft gets its own.
     if (current === from) applyProblems(answer.problems);
   }
@@ -289,8 +308,11 @@ function keepDraft(story: Story, baseRevision: number): void {
   }
 }
 
-/** Typing keeps the draft once it pauses briefly, not on every keystroke (a story can be large). */
-const KEEP_DELAY_MS = 250;
+/**
+ * Typing keeps the draft once it pauses, not on every keystroke: a huge story's JSON takes tens
+ * of milliseconds to write, and the page also keeps it at once when it goes away (or saves it).
+ */
+const KEEP_DELAY_MS = 1_000;
 let pendingKeep: { story: Story; baseRevision: number } | undefined;
 let keepTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -432,6 +454,8 @@ let retries = 0;
 let saving: Promise<void> | undefined;
 
 function clearTimers(): void {
+  if (heldPage) clearTimeout(heldPage.timer);
+  heldPage = undefined;
   clearTimeout(saveTimer);
   clearTimeout(retryTimer);
   clearTimeout(reviewTimer);
@@ -491,6 +515,7 @@ function showDraft(next: Story): void {
   const { base, saveState } = get();
   if (!base) return;
   const state: SaveState = saveState === 'conflict' ? 'conflict' : saveState === 'invalid' ? 'invalid' : 'unsaved';
+  lastEditAt = Date.now();
   set({ story: next, saveState: state, canUndo: history.past.length > 0, canRedo: history.future.length > 0 });
   keepDraftSoon(next, base.revision);
   refreshDerived();
