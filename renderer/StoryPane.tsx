@@ -9,7 +9,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { STORY_STATUSES, type Story, type StoryStatus } from '../shared/model';
 import { slugFromTitle } from '../shared/story-text';
 import { storyOfThisWindow } from './api';
-import { inElectron, openDialog, openStoryWindow } from './commands';
+import { inElectron, isMac, openDialog, openStoryWindow } from './commands';
 import { CoveragePanel } from './CoveragePanel';
 import { Dialog } from './dialogs/Dialog';
 import { registerReveal, setActivePart } from './editor/reveal';
@@ -27,9 +27,11 @@ import {
   discardKeptDraft,
   editHeader,
   keepMineAsCopy,
+  redo,
   reloadTheirs,
   restoreKeptDraft,
   saveNow,
+  undo,
   useStoryEditor,
   type SaveState,
 } from './story-state';
@@ -71,6 +73,7 @@ export function StoryPane() {
         <div className="story-toolbar">
           <SaveIndicator />
           <div className="story-actions">
+            {inTrash ? null : <UndoButtons />}
             {storyOfThisWindow() === null ? (
               <button type="button" onClick={() => openStoryWindow(story.id)}>
                 {inElectron() ? 'Open in new window' : 'Open in new tab'}
@@ -124,6 +127,23 @@ export function StoryPane() {
       </div>
       <PublishDialog />
     </main>
+  );
+}
+
+/** Undo and redo for the mouse: the same history as Ctrl/⌘+Z and Ctrl/⌘+Shift+Z. */
+function UndoButtons() {
+  const canUndo = useStoryEditor((state) => state.canUndo);
+  const canRedo = useStoryEditor((state) => state.canRedo);
+  const keys = isMac() ? ['⌘Z', '⌘⇧Z'] : ['Ctrl+Z', 'Ctrl+Shift+Z'];
+  return (
+    <>
+      <button type="button" disabled={!canUndo} title={`Undo the last edit (${keys[0]})`} onClick={() => undo()}>
+        Undo
+      </button>
+      <button type="button" disabled={!canRedo} title={`Redo (${keys[1]})`} onClick={() => redo()}>
+        Redo
+      </button>
+    </>
   );
 }
 

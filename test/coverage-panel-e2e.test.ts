@@ -3,50 +3,20 @@
 // figures follow the typing, a finding shows its place, the preview follows the typing without
 // losing the reader's place and scrolls to the part being edited. Afterwards no console error and
 // no Content-Security-Policy violation may have happened.
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Browser } from '@playwright/test';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './helpers/browser';
+import { describe, expect, it } from 'vitest';
 import { sampleStory } from './helpers/library';
 import { CoveragePanelView, PagePreview, sectionBody, selectedText } from './e2e/coverage';
-import { PROJECT_ROOT, STATIC_ROOT, startWorkbench, type Workbench, type WorkbenchPage } from './e2e/workbench';
+import { workbenchSession } from './e2e/session';
+import type { WorkbenchPage } from './e2e/workbench';
 
 const SAMPLE = sampleStory();
 const UNCITED = 'Nobody has said when the next round will be held.';
 
-let browser: Browser;
-let workbench: Workbench | undefined;
-let tab: WorkbenchPage | undefined;
-
-beforeAll(async () => {
-  // `npm test` builds before it runs vitest; a bare `vitest run` may find no UI yet.
-  if (!fs.existsSync(path.join(STATIC_ROOT, 'index.html'))) execFileSync(process.execPath, ['scripts/build.js'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
-  browser = await launchChromium();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-afterEach(async () => {
-  try {
-    if (tab) {
-      expect(await tab.cspViolations()).toEqual([]);
-      expect(tab.problems).toEqual([]);
-    }
-  } finally {
-    tab = undefined;
-    await workbench?.close();
-    workbench = undefined;
-  }
-});
+const session = workbenchSession();
 
 /** A fresh library with the sample story open, the page preview shown beside it. */
 async function openSample(): Promise<{ tab: WorkbenchPage; coverage: CoveragePanelView; preview: PagePreview }> {
-  workbench = await startWorkbench(browser);
-  tab = await workbench.openPage();
+  const tab = await session.open();
   await tab.page.setViewportSize({ width: 1400, height: 1000 });
   await tab.library.open(SAMPLE.title);
   const preview = new PagePreview(tab.page);
@@ -142,15 +112,15 @@ describe('the coverage panel', { timeout: 60_000 }, () => {
   });
 
   it('lists the first 50 findings of a long group until asked for all, and takes a timeline finding to its entry', async () => {
-    workbench = await startWorkbench(browser);
-    const created = await workbench.service.createStory({ title: 'Sixty dates', feed: 'World' });
+    const { service } = await session.library();
+    const created = await service.createStory({ title: 'Sixty dates', feed: 'World' });
     const timeline = Array.from({ length: 60 }, (_, index) => ({
       id: `entry-${index + 1}`,
       date: { label: String(1950 + index) },
       body: [{ type: 'text' as const, text: `Something happened in ${1950 + index}.` }],
     }));
-    await workbench.service.saveStory({ story: { ...created, timeline }, baseRevision: created.revision });
-    tab = await workbench.openPage();
+    await service.saveStory({ story: { ...created, timeline }, baseRevision: created.revision });
+    const tab = await session.open();
     await tab.page.setViewportSize({ width: 1400, height: 1000 });
     await tab.library.open('Sixty dates');
     const coverage = new CoveragePanelView(tab.page);

@@ -7,51 +7,26 @@
 // 1 note, each with its message.
 import fs from 'node:fs';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
-import type { Browser, Page } from '@playwright/test';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from '@playwright/test';
+import { describe, expect, it } from 'vitest';
 import { reviewCoverage } from '../shared/coverage';
 import type { Inline, Story } from '../shared/model';
 import { renderStoryPage } from '../shared/page-html';
 import { SAMPLE_HERO_FILE } from '../electron/sample';
-import { launchChromium } from './helpers/browser';
 import { sampleStory } from './helpers/library';
 import { CoveragePanelView } from './e2e/coverage';
 import { SectionsEditor, SourcePicker } from './e2e/editor';
 import { SourcesPanel } from './e2e/sources';
 import { TimelinePanel } from './e2e/timeline';
-import { PROJECT_ROOT, STATIC_ROOT, startWorkbench, type Workbench, type WorkbenchPage } from './e2e/workbench';
+import { workbenchSession } from './e2e/session';
+import { PROJECT_ROOT } from './e2e/workbench';
 
 const SAMPLE = sampleStory();
 const HERO_FILE = path.join(PROJECT_ROOT, SAMPLE_HERO_FILE);
 /** The order the editor types the timeline in: as notes come, not by date. */
 const TYPING_ORDER = [4, 0, 7, 2, 8, 5, 1, 6, 3];
 
-let browser: Browser;
-let workbench: Workbench | undefined;
-let tab: WorkbenchPage | undefined;
-
-beforeAll(async () => {
-  if (!fs.existsSync(path.join(STATIC_ROOT, 'index.html'))) execFileSync(process.execPath, ['scripts/build.js'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
-  browser = await launchChromium();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-afterEach(async () => {
-  try {
-    if (tab) {
-      expect(await tab.cspViolations()).toEqual([]);
-      expect(tab.problems).toEqual([]);
-    }
-  } finally {
-    tab = undefined;
-    await workbench?.close();
-    workbench = undefined;
-  }
-});
+const session = workbenchSession();
 
 /** The sample source a citation names, by its published date (the sample's sources have nothing else). */
 function issuedOf(id: string): string {
@@ -103,7 +78,7 @@ function content(story: Story) {
 
 /** A page's text as a reader sees it, without the "updated" time (the sample's is another day). */
 async function pageText(html: string): Promise<string> {
-  const reader = await browser.newPage();
+  const reader = await session.browser().newPage();
   try {
     await reader.setContent(html);
     return await reader.evaluate(() => {
@@ -126,13 +101,12 @@ function placeByDate(place: string, story: Story): string {
 
 describe('authoring the seed story by hand', () => {
   it('gives the sample story’s page, content and findings', { timeout: 600_000 }, async () => {
-    workbench = await startWorkbench(browser);
+    const library = await session.library();
     // The library starts with the sample itself; it goes, so that nothing can be borrowed from it.
-    await workbench.service.trashStory({ id: SAMPLE.id });
-    await workbench.service.purgeStory({ id: SAMPLE.id });
-    tab = await workbench.openPage();
+    await library.service.trashStory({ id: SAMPLE.id });
+    await library.service.purgeStory({ id: SAMPLE.id });
+    const tab = await session.open();
     const { page } = tab;
-    const library = workbench;
 
     // A new, empty story with the headline and feed.
     await tab.library.createStory(SAMPLE.title, SAMPLE.feed);

@@ -3,19 +3,15 @@
 // holds them, moving them by keyboard so that the numbers follow in the panel and on the page,
 // switching the numbering, jumping to where a source is cited, merging duplicates, deleting a
 // cited source only after the dialog, undo, a story in the trash, and an axe-core scan.
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Browser } from '@playwright/test';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { placesCiting } from '../shared/citation-edits';
 import { citationNumbers } from '../shared/citations';
 import type { Story } from '../shared/model';
-import { launchChromium } from './helpers/browser';
 import { sampleStory } from './helpers/library';
 import { CoveragePanelView } from './e2e/coverage';
 import { focusedPlace, pasteText, SourcesPanel } from './e2e/sources';
-import { PROJECT_ROOT, STATIC_ROOT, startWorkbench, WorkbenchPage, type Workbench } from './e2e/workbench';
+import { workbenchSession } from './e2e/session';
+import type { WorkbenchPage } from './e2e/workbench';
 
 const SAMPLE = sampleStory();
 
@@ -25,59 +21,27 @@ const BRUSSELS = { id: 'src-2026-01-22', name: 'Reports the second Korea-EU stra
 const CYBER = { id: 'src-2026-01-15', name: 'Reports the South Korea-NATO cyber policy' };
 const NETHERLANDS = { id: 'src-2026-01-13', name: 'Reports South Korea-Netherlands defence talks' };
 
-let browser: Browser;
-let workbench: Workbench | undefined;
-const pages: WorkbenchPage[] = [];
-
-beforeAll(async () => {
-  if (!fs.existsSync(path.join(STATIC_ROOT, 'index.html'))) execFileSync(process.execPath, ['scripts/build.js'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
-  browser = await launchChromium();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-afterEach(async () => {
-  try {
-    for (const page of pages) {
-      expect(await page.cspViolations()).toEqual([]);
-      expect(page.problems).toEqual([]);
-    }
-  } finally {
-    pages.length = 0;
-    await workbench?.close();
-    workbench = undefined;
-  }
-});
-
-function library(): Workbench {
-  if (!workbench) throw new Error('open a story first');
-  return workbench;
-}
+const session = workbenchSession();
 
 /** A fresh library, a tab on it, and the story with this title open in it. */
 async function openStory(title: string): Promise<{ tab: WorkbenchPage; sources: SourcesPanel }> {
-  workbench = await startWorkbench(browser);
-  const tab = await workbench.openPage();
-  pages.push(tab);
+  const tab = await session.open();
   await tab.library.open(title);
   return { tab, sources: new SourcesPanel(tab.page) };
 }
 
 async function savedStory(title: string): Promise<Story> {
-  const [summary] = (await library().service.listStories({})).filter((story) => story.title === title);
+  const { service } = await session.library();
+  const [summary] = (await service.listStories({})).filter((story) => story.title === title);
   if (!summary) throw new Error(`no story titled ${title}`);
-  return library().service.getStory({ id: summary.id });
+  return service.getStory({ id: summary.id });
 }
 
 // Browser tests wait on a busy 2-core machine; each gets a minute, though each takes seconds.
 describe('the sources panel', { timeout: 60_000 }, () => {
   it('adds a source from a pasted address in its canonical form and one typed in, and the library holds the fields typed', async () => {
-    workbench = await startWorkbench(browser);
-    await library().service.createStory({ title: 'Port talks', feed: 'World' });
-    const tab = await workbench.openPage();
-    pages.push(tab);
+    await (await session.library()).service.createStory({ title: 'Port talks', feed: 'World' });
+    const tab = await session.open();
     await tab.library.open('Port talks');
     const sources = new SourcesPanel(tab.page);
 

@@ -2,48 +2,19 @@
 // library per test): dates read back as they are typed, entries out of date order marked where
 // they stand, Sort by date, moving entries by keyboard, buttons and drag, deleting and taking
 // back, and what the library holds once the draft is saved.
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Browser } from '@playwright/test';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Story } from '../shared/model';
-import { launchChromium } from './helpers/browser';
-import { PROJECT_ROOT, STATIC_ROOT, startWorkbench, type Workbench, type WorkbenchPage } from './e2e/workbench';
+import { workbenchSession } from './e2e/session';
+import type { WorkbenchPage } from './e2e/workbench';
 import { CoveragePanelView } from './e2e/coverage';
 import { SourcePicker, chipsIn } from './e2e/editor';
 import { TimelinePanel } from './e2e/timeline';
 
-let browser: Browser;
-let workbench: Workbench | undefined;
-let tab: WorkbenchPage | undefined;
-
-beforeAll(async () => {
-  if (!fs.existsSync(path.join(STATIC_ROOT, 'index.html'))) execFileSync(process.execPath, ['scripts/build.js'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
-  browser = await launchChromium();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-afterEach(async () => {
-  try {
-    if (tab) {
-      expect(await tab.cspViolations()).toEqual([]);
-      expect(tab.problems).toEqual([]);
-    }
-  } finally {
-    tab = undefined;
-    await workbench?.close();
-    workbench = undefined;
-  }
-});
+const session = workbenchSession();
 
 /** A fresh library with a new story open in a tab, and that tab's timeline. */
 async function newStory(title: string): Promise<{ page: WorkbenchPage; timeline: TimelinePanel }> {
-  workbench = await startWorkbench(browser);
-  tab = await workbench.openPage();
+  const tab = await session.open();
   await tab.library.createStory(title, 'World');
   await tab.story.heading().filter({ hasText: title }).waitFor();
   return { page: tab, timeline: new TimelinePanel(tab.page) };
@@ -54,10 +25,10 @@ async function newStory(title: string): Promise<{ page: WorkbenchPage; timeline:
  * in a tab: for timelines with citations, which take sources and clicks to build in the UI.
  */
 async function storyFromLibrary(title: string, parts: Pick<Story, 'sources' | 'timeline'>): Promise<{ page: WorkbenchPage; timeline: TimelinePanel }> {
-  workbench = await startWorkbench(browser);
-  const created = await workbench.service.createStory({ title, feed: 'World' });
-  await workbench.service.saveStory({ story: { ...created, ...parts }, baseRevision: created.revision });
-  tab = await workbench.openPage();
+  const { service } = await session.library();
+  const created = await service.createStory({ title, feed: 'World' });
+  await service.saveStory({ story: { ...created, ...parts }, baseRevision: created.revision });
+  const tab = await session.open();
   await tab.library.open(title);
   return { page: tab, timeline: new TimelinePanel(tab.page) };
 }
@@ -65,9 +36,9 @@ async function storyFromLibrary(title: string, parts: Pick<Story, 'sources' | 't
 /** The story as the library holds it, once the draft on screen is saved. */
 async function savedStory(page: WorkbenchPage, title: string): Promise<Story> {
   await page.story.waitUntilSaved();
-  if (!workbench) throw new Error('no workbench');
-  const summary = (await workbench.service.listStories({})).find((story) => story.title === title);
-  return workbench.service.getStory({ id: summary?.id ?? '' });
+  const { service } = await session.library();
+  const summary = (await service.listStories({})).find((story) => story.title === title);
+  return service.getStory({ id: summary?.id ?? '' });
 }
 
 /** Whether the element has the page's focus. */
