@@ -428,10 +428,13 @@ function CitationCard({ editor }: { editor: Editor }) {
     editor.on('selectionUpdate', update);
     editor.on('focus', update);
     editor.on('blur', hide);
+    // The card is placed where the chip was drawn; a scroll of the pane follows it there.
+    document.addEventListener('scroll', update, true);
     return () => {
       editor.off('selectionUpdate', update);
       editor.off('focus', update);
       editor.off('blur', hide);
+      document.removeEventListener('scroll', update, true);
     };
   }, [editor]);
   if (!shown) return null;

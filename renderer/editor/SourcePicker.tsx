@@ -56,6 +56,13 @@ export function SourcePicker({ open, keysRef }: { open: PickerOpen; keysRef: { c
   const listId = useId();
   const listRef = useRef<HTMLUListElement>(null);
   const current = Math.min(highlight.query === query ? highlight.index : 0, Math.max(0, choices.length - 1));
+  // Placed under the `[` as it is drawn now: drawn again when the pane scrolls.
+  const [, setScrolled] = useState(0);
+  useEffect(() => {
+    const follow = () => setScrolled((count) => count + 1);
+    document.addEventListener('scroll', follow, true);
+    return () => document.removeEventListener('scroll', follow, true);
+  }, []);
   const place = placeUnder(open);
 
   useEffect(() => {
