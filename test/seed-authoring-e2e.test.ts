@@ -185,10 +185,17 @@ describe('authoring the seed story by hand', () => {
     expect(await coverage.region.locator('.counts').textContent()).toContain('18 blockers');
     expect(await coverage.region.locator('.counts').textContent()).toContain('7 warnings');
     expect(await coverage.region.locator('.counts').textContent()).toContain('1 note');
-    const expected = reviewCoverage(SAMPLE).findings;
+    const sampleReview = reviewCoverage(SAMPLE);
+    const expected = sampleReview.findings;
     const shown: string[] = [];
-    for (const heading of ['Blockers', 'Warnings', 'Notes'] as const) {
+    for (const [heading, severity] of [
+      ['Blockers', 'blocker'],
+      ['Warnings', 'warning'],
+      ['Notes', 'info'],
+    ] as const) {
       await coverage.openGroup(heading);
+      // A group draws its findings once it is open.
+      await expect.poll(() => coverage.findings(heading).count()).toBe(sampleReview.counts[severity]);
       for (const finding of await coverage.findings(heading).all()) {
         shown.push(`${await finding.locator('.place').textContent()}: ${await finding.locator('.message').textContent()}`);
       }
