@@ -1,8 +1,23 @@
 /** A form field: its label, the control, a hint, and its problem tied to the control for screen readers. */
 import { useId, type ReactNode } from 'react';
 
-/** A labelled field with its problem (if any) said below it and tied to it for screen readers. */
-export function Field({ label, problem, hint, children }: { label: string; problem?: string | undefined; hint?: string; children: (props: FieldProps) => ReactNode }) {
+/**
+ * A labelled field with its problem (if any) said below it and tied to it for screen readers;
+ * `after` comes last (notes about the value, such as a source address's canonical form).
+ */
+export function Field({
+  label,
+  problem,
+  hint,
+  children,
+  after,
+}: {
+  label: string;
+  problem?: string | undefined;
+  hint?: string;
+  children: (props: FieldProps) => ReactNode;
+  after?: ReactNode;
+}) {
   const id = useId();
   const describedBy = [problem ? `${id}-problem` : '', hint ? `${id}-hint` : ''].filter(Boolean).join(' ');
   return (
@@ -19,6 +34,7 @@ export function Field({ label, problem, hint, children }: { label: string; probl
           {problem}
         </p>
       ) : null}
+      {after}
     </div>
   );
 }

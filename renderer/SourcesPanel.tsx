@@ -13,7 +13,7 @@
  */
 import { closestCenter, DndContext, PointerSensor, useSensor, useSensors, type Announcements, type DragEndEvent, type ScreenReaderInstructions } from '@dnd-kit/core';
 import { SortableContext, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
-import { memo, useCallback, useId, useLayoutEffect, useMemo, useRef, useState, type ClipboardEvent, type KeyboardEvent, type ReactNode, type RefObject } from 'react';
+import { memo, useCallback, useId, useLayoutEffect, useMemo, useRef, useState, type ClipboardEvent, type KeyboardEvent, type RefObject } from 'react';
 import { flushSync } from 'react-dom';
 import { type CitationRef, deleteSource, mergeSources, placesCiting } from '../shared/citation-edits';
 import { citationNumbers } from '../shared/citations';
@@ -35,6 +35,7 @@ import { canonicalUrl, urlIdentity } from '../shared/urls';
 import { Dialog } from './dialogs/Dialog';
 import { useCitationNumbering } from './editor/citation-numbers';
 import { registerReveal, reveal, setActivePart, useProgressiveCount } from './editor/reveal';
+import { Field } from './Field';
 import { plural } from './format';
 import { notify } from './notices';
 import { editStory, useStoryEditor } from './story-state';
@@ -506,7 +507,7 @@ const SourceRow = memo(function SourceRow({ source, number, places, problems, du
             <TextField id={id} field="container-title" label="Outlet" value={source['container-title'] ?? ''} problem={problems['container-title']} />
             <AuthorsField id={id} author={source.author} problem={problems.author} />
             <TextField id={id} field="issued" label="Published" value={source.issued ?? ''} problem={problems.issued} hint="A year, a month or a day: 2026, 2026-02 or 2026-02-02." />
-            <SourceField label="Role" problem={problems.role}>
+            <Field label="Role" problem={problems.role}>
               {(props) => (
                 <select {...props} data-field="role" value={source.role} onChange={(event) => setRole(id, event.target.value as Source['role'])}>
                   {SOURCE_ROLES.map((role) => (
@@ -516,7 +517,7 @@ const SourceRow = memo(function SourceRow({ source, number, places, problems, du
                   ))}
                 </select>
               )}
-            </SourceField>
+            </Field>
             <TextField id={id} field="note" label="Note" value={source.note ?? ''} problem={problems.note} multiline hint="Shown under the source on the page." />
             {problems.source ? <p className="field-problem">{problems.source}</p> : null}
           </fieldset>
@@ -543,38 +544,9 @@ const SourceRow = memo(function SourceRow({ source, number, places, problems, du
   );
 }, sameRowProps);
 
-interface ControlProps {
-  id: string;
-  'aria-invalid': true | undefined;
-  'aria-describedby': string | undefined;
-}
-
-/** A labelled control with its hint and problem tied to it, like Field, sized for the panel. */
-function SourceField({ label, problem, hint, children, after }: { label: string; problem: string | undefined; hint?: string; children: (props: ControlProps) => ReactNode; after?: ReactNode }) {
-  const id = useId();
-  const describedBy = [problem ? `${id}-problem` : '', hint ? `${id}-hint` : ''].filter(Boolean).join(' ');
-  return (
-    <div className={problem ? 'field invalid' : 'field'}>
-      <label htmlFor={id}>{label}</label>
-      {children({ id, 'aria-invalid': problem ? true : undefined, 'aria-describedby': describedBy || undefined })}
-      {hint ? (
-        <p className="hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      ) : null}
-      {problem ? (
-        <p className="field-problem" id={`${id}-problem`}>
-          {problem}
-        </p>
-      ) : null}
-      {after}
-    </div>
-  );
-}
-
 function TextField({ id, field, label, value, problem, hint, multiline }: { id: string; field: SourceTextField; label: string; value: string; problem: string | undefined; hint?: string; multiline?: boolean }) {
   return (
-    <SourceField label={label} problem={problem} {...(hint ? { hint } : {})}>
+    <Field label={label} problem={problem} {...(hint ? { hint } : {})}>
       {(props) =>
         multiline ? (
           <textarea {...props} data-field={field} rows={2} value={value} onChange={(event) => editSourceText(id, field, event.target.value)} />
@@ -582,7 +554,7 @@ function TextField({ id, field, label, value, problem, hint, multiline }: { id: 
           <input {...props} data-field={field} value={value} spellCheck={field !== 'issued'} onChange={(event) => editSourceText(id, field, event.target.value)} />
         )
       }
-    </SourceField>
+    </Field>
   );
 }
 
@@ -595,7 +567,7 @@ function AuthorsField({ id, author, problem }: { id: string; author: Source['aut
   const [typed, setTyped] = useState(() => ({ text: formatAuthors(author), author }));
   const text = typed.author === author || sameNames(parseAuthors(typed.text), author ?? []) ? typed.text : formatAuthors(author);
   return (
-    <SourceField label="Authors" problem={problem} hint="Family name, given name; separate people with semicolons. A name without a comma (an agency, a desk) is kept whole.">
+    <Field label="Authors" problem={problem} hint="Family name, given name; separate people with semicolons. A name without a comma (an agency, a desk) is kept whole.">
       {(props) => (
         <input
           {...props}
@@ -608,7 +580,7 @@ function AuthorsField({ id, author, problem }: { id: string; author: Source['aut
           }}
         />
       )}
-    </SourceField>
+    </Field>
   );
 }
 
@@ -667,7 +639,7 @@ function UrlField({ source, problem, duplicate, onMerge }: { source: Source; pro
     </>
   );
   return (
-    <SourceField label="Address (URL)" problem={problem} after={notes}>
+    <Field label="Address (URL)" problem={problem} after={notes}>
       {(props) => (
         <input
           {...props}
@@ -682,7 +654,7 @@ function UrlField({ source, problem, duplicate, onMerge }: { source: Source; pro
           }}
         />
       )}
-    </SourceField>
+    </Field>
   );
 }
 

@@ -2,67 +2,26 @@
 // real server, each test over its own fresh library, driven in headless Chromium through the page
 // objects in e2e/workbench.ts. Each test checks what the editor sees and what the library then
 // holds; afterwards no console error and no Content-Security-Policy violation may have happened.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser } from '@playwright/test';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readBundle } from '../shared/bundle';
 import { sha256Hex } from '../electron/bundles';
 import { SAMPLE_HERO_FILE } from '../electron/sample';
-import { launchChromium } from './helpers/browser';
 import { sampleStory } from './helpers/library';
-import { PROJECT_ROOT, STATIC_ROOT, startWorkbench, WorkbenchPage, type Workbench } from './e2e/workbench';
+import { workbenchSession } from './e2e/session';
+import { PROJECT_ROOT, WorkbenchPage } from './e2e/workbench';
 
 const SAMPLE = sampleStory();
 const SAMPLE_ID = SAMPLE.id;
 const HERO_FILE = path.join(PROJECT_ROOT, SAMPLE_HERO_FILE);
 
-let browser: Browser;
-let workbench: Workbench | undefined;
-const pages: WorkbenchPage[] = [];
-
-beforeAll(async () => {
-  // `npm test` builds before it runs vitest; a bare `vitest run` may find no UI yet.
-  if (!fs.existsSync(path.join(STATIC_ROOT, 'index.html'))) execFileSync(process.execPath, ['scripts/build.js'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
-  browser = await launchChromium();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-});
-
+const session = workbenchSession();
 /** A fresh library and server for this test, and a first tab on it. */
-async function open(): Promise<WorkbenchPage> {
-  workbench = await startWorkbench(browser);
-  return another();
-}
-
+const open = () => session.open();
 /** One more tab on the same library. */
-async function another(): Promise<WorkbenchPage> {
-  if (!workbench) throw new Error('open() first');
-  const page = await workbench.openPage();
-  pages.push(page);
-  return page;
-}
-
-afterEach(async () => {
-  try {
-    for (const page of pages) {
-      expect(await page.cspViolations()).toEqual([]);
-      expect(page.problems).toEqual([]);
-    }
-  } finally {
-    pages.length = 0;
-    await workbench?.close();
-    workbench = undefined;
-  }
-});
-
-function library(): Workbench {
-  if (!workbench) throw new Error('open() first');
-  return workbench;
-}
+const another = () => session.open();
+const library = () => session.library();
 
 // Browser tests wait on a busy 2-core machine; each gets a minute.
 describe('the workbench in browser mode', { timeout: 60_000 }, () => {
@@ -115,8 +74,8 @@ describe('the workbench in browser mode', { timeout: 60_000 }, () => {
     await tab.story.heading().filter({ hasText: 'Budget talks resume in Brussels' }).waitFor();
     await expect.poll(() => tab.story.preview().locator('h1').first().textContent()).toBe('Budget talks resume in Brussels');
 
-    const [summary] = (await library().service.listStories({})).filter((story) => story.title.startsWith('Budget'));
-    const stored = await library().service.getStory({ id: summary?.id ?? '' });
+    const [summary] = (await (await library()).service.listStories({})).filter((story) => story.title.startsWith('Budget'));
+    const stored = await (await library()).service.getStory({ id: summary?.id ?? '' });
     expect(stored).toMatchObject({
       title: 'Budget talks resume in Brussels',
       dek: 'Finance ministers return to the table after a week of silence.',
@@ -159,8 +118,8 @@ describe('the workbench in browser mode', { timeout: 60_000 }, () => {
     await tab.page.getByRole('group', { name: 'Empty the trash?' }).getByRole('button', { name: 'Delete them all' }).click();
     await tab.page.getByText('The trash is empty.').waitFor();
     await tab.page.getByRole('status').filter({ hasText: 'Deleted one story from the trash for good.' }).waitFor();
-    expect((await library().service.listStories({ in: 'trash' })).length).toBe(0);
-    expect((await library().service.listStories({})).map((story) => story.title).sort()).toEqual(['Harbour strike ends', SAMPLE.title].sort());
+    expect((await (await library()).service.listStories({ in: 'trash' })).length).toBe(0);
+    expect((await (await library()).service.listStories({})).map((story) => story.title).sort()).toEqual(['Harbour strike ends', SAMPLE.title].sort());
   });
 
   it('attaches a hero image chosen with the file chooser, with its credit, and shows it in the preview', async () => {
@@ -179,8 +138,8 @@ describe('the workbench in browser mode', { timeout: 60_000 }, () => {
     expect(await tab.story.heroImage().getAttribute('alt')).toBe('Rescue boats on a flooded street');
     await expect.poll(() => tab.story.preview().locator('figure.hero img').count()).toBe(1);
     expect(await tab.story.preview().locator('figure.hero').textContent()).toContain('Image: Yonhap (PHOTO NOT FOR SALE)');
-    const summary = (await library().service.listStories({})).find((story) => story.title === 'Floods in the valley');
-    const stored = await library().service.getStory({ id: summary?.id ?? '' });
+    const summary = (await (await library()).service.listStories({})).find((story) => story.title === 'Floods in the valley');
+    const stored = await (await library()).service.getStory({ id: summary?.id ?? '' });
     expect(stored.hero).toMatchObject({ alt: 'Rescue boats on a flooded street', credit: 'Yonhap', usageTerms: 'PHOTO NOT FOR SALE', sourceUrl: 'https://example.com/photo' });
     expect(stored.hero?.asset.mediaType).toBe('image/png');
 
@@ -199,16 +158,16 @@ describe('the workbench in browser mode', { timeout: 60_000 }, () => {
     await tab.story.dropHeroFile('dropped.png', 'image/png', png);
     await tab.story.heroImage().waitFor();
     await tab.story.waitUntilSaved();
-    const id = (await library().service.listStories({})).find((story) => story.title === 'Dropped and pasted')?.id ?? '';
-    const dropped = (await library().service.getStory({ id })).hero?.asset.sha256;
+    const id = (await (await library()).service.listStories({})).find((story) => story.title === 'Dropped and pasted')?.id ?? '';
+    const dropped = (await (await library()).service.getStory({ id })).hero?.asset.sha256;
     expect(dropped).toMatch(/^[0-9a-f]{64}$/);
 
     // A pasted image replaces it; the text fields stay.
     await tab.story.setField('Caption', 'Kept across the replacement');
     const gif = Buffer.from('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64');
     await tab.story.pasteHeroFile('pasted.gif', 'image/gif', gif);
-    await expect.poll(async () => (await library().service.getStory({ id })).hero?.asset.mediaType, { timeout: 10_000 }).toBe('image/gif');
-    expect((await library().service.getStory({ id })).hero?.caption).toBe('Kept across the replacement');
+    await expect.poll(async () => (await (await library()).service.getStory({ id })).hero?.asset.mediaType, { timeout: 10_000 }).toBe('image/gif');
+    expect((await (await library()).service.getStory({ id })).hero?.caption).toBe('Kept across the replacement');
     expect(await tab.story.heroImage().getAttribute('width')).toBe('1');
   });
 
@@ -240,7 +199,7 @@ describe('the workbench in browser mode', { timeout: 60_000 }, () => {
     const opened = tab.page.context().waitForEvent('page');
     await tab.story.pane.getByRole('button', { name: 'Open in new tab' }).click();
     const storyTab = new WorkbenchPage(await opened);
-    pages.push(storyTab);
+    session.watch(storyTab);
     await storyTab.story.heading().filter({ hasText: SAMPLE.title }).waitFor();
     expect(await storyTab.page.title()).toBe(`${SAMPLE.title} — Storydesk`);
     expect(await storyTab.page.getByRole('navigation', { name: 'Library' }).count()).toBe(0);
@@ -256,9 +215,9 @@ describe('the workbench in browser mode', { timeout: 60_000 }, () => {
     const another = storyTab.page.context().waitForEvent('page');
     await storyTab.press('Control+Alt+n');
     const newTab = new WorkbenchPage(await another);
-    pages.push(newTab);
+    session.watch(newTab);
     await newTab.story.heading().filter({ hasText: 'Untitled story' }).waitFor();
-    expect((await library().service.listStories({})).length).toBe(2);
+    expect((await (await library()).service.listStories({})).length).toBe(2);
   });
 
   /**
@@ -295,7 +254,7 @@ describe('the workbench in browser mode', { timeout: 60_000 }, () => {
     await first.story.heading().filter({ hasText: `${SAMPLE.title} (copy)` }).waitFor();
     expect(await first.story.field('Dek').inputValue()).toBe('A dek written in the first tab.');
     // Nothing was overwritten: the sample keeps the second tab's title, and no dek.
-    const sample = await library().service.getStory({ id: SAMPLE_ID });
+    const sample = await (await library()).service.getStory({ id: SAMPLE_ID });
     expect(sample.title).toBe('Seoul and Warsaw widen their security talks');
     expect(sample.dek).toBeUndefined();
   });
@@ -308,7 +267,7 @@ describe('the workbench in browser mode', { timeout: 60_000 }, () => {
     await first.story.conflictBanner().getByRole('button', { name: /^Reload their version/ }).click();
     await first.story.conflictBanner().waitFor({ state: 'detached' });
     expect(await first.story.field('Feed').inputValue()).toBe('Asia-Pacific');
-    expect((await library().service.getStory({ id: SAMPLE_ID })).feed).toBe('Asia-Pacific');
+    expect((await (await library()).service.getStory({ id: SAMPLE_ID })).feed).toBe('Asia-Pacific');
     await first.story.waitUntilSaved();
     // The messages that said the server could not be reached go once it answers again.
     await expect.poll(() => first.notices().count(), { timeout: 20_000 }).toBe(0);
@@ -317,7 +276,7 @@ describe('the workbench in browser mode', { timeout: 60_000 }, () => {
   it('keeps typing that could not be saved, retries, and offers it back after a reload', async () => {
     const tab = await open();
     await tab.library.open(SAMPLE.title);
-    library().failSaves.on = true;
+    (await library()).failSaves.on = true;
     await tab.story.setField('Dek', 'Typed while the disk was full.');
     await tab.story.saveState().filter({ hasText: 'Not saved yet' }).waitFor();
     expect(await tab.story.saveState().textContent()).toContain('the disk is full (simulated)');
@@ -328,10 +287,10 @@ describe('the workbench in browser mode', { timeout: 60_000 }, () => {
     await tab.library.open(SAMPLE.title);
     const kept = tab.story.pane.getByRole('region', { name: 'Unsaved changes from earlier' });
     await kept.waitFor();
-    library().failSaves.on = false;
+    (await library()).failSaves.on = false;
     await kept.getByRole('button', { name: 'Restore my changes' }).click();
     await tab.story.waitUntilSaved();
-    expect((await library().service.getStory({ id: SAMPLE_ID })).dek).toBe('Typed while the disk was full.');
+    expect((await (await library()).service.getStory({ id: SAMPLE_ID })).dek).toBe('Typed while the disk was full.');
   });
 
   it('asks for a reason to publish a story with blockers, and keeps it in the history', async () => {
@@ -348,7 +307,7 @@ describe('the workbench in browser mode', { timeout: 60_000 }, () => {
     await publish.click();
     await gate.waitFor({ state: 'detached' });
     await tab.story.pane.locator('.story-meta .badge', { hasText: 'Published' }).waitFor();
-    expect((await library().service.getStory({ id: SAMPLE_ID })).status).toBe('published');
+    expect((await (await library()).service.getStory({ id: SAMPLE_ID })).status).toBe('published');
     const history = await tab.openHistory();
     expect((await history.summaries())[0]).toContain('Override: “Sources confirmed by phone; links follow.”');
   });
@@ -371,7 +330,7 @@ describe('the workbench in browser mode', { timeout: 60_000 }, () => {
     expect(await finished.textContent()).toContain('1 of 1 file imported');
     expect(await finished.textContent()).toContain('as a copy');
     await finished.getByRole('button', { name: 'Open it' }).click();
-    expect((await library().service.listStories({})).length).toBe(2);
+    expect((await (await library()).service.listStories({})).length).toBe(2);
   });
 
   it('reports a damaged file in the import dialog and imports the rest', async () => {
@@ -386,7 +345,7 @@ describe('the workbench in browser mode', { timeout: 60_000 }, () => {
     expect(await finished.locator('[role="status"]').textContent()).toBe('1 of 3 files imported; 2 refused, with nothing written from them.');
     expect(await finished.locator('li.refused', { hasText: 'notes.storybundle' }).textContent()).toContain('is not a zip archive');
     expect(await finished.locator('li.refused', { hasText: 'broken.storybundle' }).count()).toBe(1);
-    expect((await library().service.listStories({})).length).toBe(2);
+    expect((await (await library()).service.listStories({})).length).toBe(2);
   });
 
   it('answers the menus’ shortcuts in the page', async () => {

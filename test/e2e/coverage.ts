@@ -2,8 +2,8 @@
  * Page objects for the coverage panel and the page preview beside the story editor: the figures
  * and findings as an editor reads them, and the preview frame with where it is scrolled.
  */
-import AxeBuilder from '@axe-core/playwright';
 import type { FrameLocator, Locator, Page } from '@playwright/test';
+import { axeProblems } from './workbench';
 
 export type SeverityHeading = 'Blockers' | 'Warnings' | 'Notes';
 
@@ -46,17 +46,7 @@ export class CoveragePanelView {
 
   /** axe-core's serious and critical violations within the panel, in light and in dark. */
   async accessibilityProblems(): Promise<string[]> {
-    const found: string[] = [];
-    for (const colorScheme of ['light', 'dark'] as const) {
-      await this.page.emulateMedia({ colorScheme });
-      const results = await new AxeBuilder({ page: this.page }).include('.story-side .coverage').analyze();
-      for (const violation of results.violations) {
-        if (violation.impact !== 'serious' && violation.impact !== 'critical') continue;
-        found.push(`${colorScheme}: ${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`);
-      }
-    }
-    await this.page.emulateMedia({ colorScheme: null });
-    return found;
+    return axeProblems(this.page, (builder) => builder.include('.story-side .coverage'));
   }
 }
 

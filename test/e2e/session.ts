@@ -19,6 +19,8 @@ export interface WorkbenchSession {
   library(): Promise<Workbench>;
   /** A new tab (its own browser context) on this test's library. */
   open(): Promise<WorkbenchPage>;
+  /** A tab the page opened itself (a story's own tab), checked after the test like the others. */
+  watch(tab: WorkbenchPage): WorkbenchPage;
 }
 
 export function workbenchSession(): WorkbenchSession {
@@ -59,7 +61,9 @@ export function workbenchSession(): WorkbenchSession {
       return workbench;
     },
     async open() {
-      const tab = await (await session.library()).openPage();
+      return session.watch(await (await session.library()).openPage());
+    },
+    watch(tab) {
       tabs.push(tab);
       return tab;
     },

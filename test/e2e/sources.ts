@@ -3,8 +3,8 @@
  * fields of an open source, the places citing it) and does (add, paste an address, move, merge,
  * delete), named as they would name it.
  */
-import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
+import { axeProblems } from './workbench';
 
 /** What the clipboard helper uses in the page, typed as far as it uses it (the tests' types have no DOM). */
 interface PageGlobals {
@@ -81,17 +81,7 @@ export class SourcesPanel {
 
   /** axe-core's serious and critical violations in the panel (or the part of it `selector` names), in light and in dark. */
   async accessibilityProblems(selector = '.sources-panel'): Promise<string[]> {
-    const found: string[] = [];
-    for (const colorScheme of ['light', 'dark'] as const) {
-      await this.page.emulateMedia({ colorScheme });
-      const results = await new AxeBuilder({ page: this.page }).include(selector).analyze();
-      for (const violation of results.violations) {
-        if (violation.impact !== 'serious' && violation.impact !== 'critical') continue;
-        found.push(`${colorScheme}: ${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`);
-      }
-    }
-    await this.page.emulateMedia({ colorScheme: null });
-    return found;
+    return axeProblems(this.page, (builder) => builder.include(selector));
   }
 }
 

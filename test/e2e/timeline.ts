@@ -3,8 +3,8 @@
  * field with its reading, the text, a marker when the entry is out of date order) and what an
  * editor does to them (add, type a date, move, drag, delete, sort).
  */
-import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
+import { axeProblems } from './workbench';
 
 export class TimelinePanel {
   readonly section: Locator;
@@ -53,17 +53,7 @@ export class TimelinePanel {
    * (WorkbenchPage.accessibilityProblems scans the whole page, which takes far longer).
    */
   async accessibilityProblems(): Promise<string[]> {
-    const found: string[] = [];
-    for (const colorScheme of ['light', 'dark'] as const) {
-      await this.page.emulateMedia({ colorScheme });
-      const results = await new AxeBuilder({ page: this.page }).include('.timeline-editor').analyze();
-      for (const violation of results.violations) {
-        if (violation.impact !== 'serious' && violation.impact !== 'critical') continue;
-        found.push(`${colorScheme}: ${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`);
-      }
-    }
-    await this.page.emulateMedia({ colorScheme: null });
-    return found;
+    return axeProblems(this.page, (builder) => builder.include('.timeline-editor'));
   }
 
   /** Adds an entry at the end and types its date, as an editor does (the new date field has the focus). */

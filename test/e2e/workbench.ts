@@ -149,18 +149,26 @@ export class WorkbenchPage {
 
   /** axe-core's serious and critical violations in light and in dark, excluding the preview frames (the exported page has its own tests). */
   async accessibilityProblems(): Promise<string[]> {
-    const found: string[] = [];
-    for (const colorScheme of ['light', 'dark'] as const) {
-      await this.page.emulateMedia({ colorScheme });
-      const results = await new AxeBuilder({ page: this.page }).exclude('iframe').analyze();
-      for (const violation of results.violations) {
-        if (violation.impact !== 'serious' && violation.impact !== 'critical') continue;
-        found.push(`${colorScheme}: ${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`);
-      }
-    }
-    await this.page.emulateMedia({ colorScheme: null });
-    return found;
+    return axeProblems(this.page, (builder) => builder.exclude('iframe'));
   }
+}
+
+/**
+ * axe-core's serious and critical violations, in light and in dark, as lines a failing test
+ * prints: "dark: color-contrast: … (selector)". `scope` narrows the scan (`include`, `exclude`).
+ */
+export async function axeProblems(page: Page, scope: (builder: AxeBuilder) => AxeBuilder = (builder) => builder): Promise<string[]> {
+  const found: string[] = [];
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    const results = await scope(new AxeBuilder({ page })).analyze();
+    for (const violation of results.violations) {
+      if (violation.impact !== 'serious' && violation.impact !== 'critical') continue;
+      found.push(`${colorScheme}: ${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`);
+    }
+  }
+  await page.emulateMedia({ colorScheme: null });
+  return found;
 }
 
 export class LibraryPanel {
