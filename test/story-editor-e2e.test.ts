@@ -207,11 +207,7 @@ describe('the story editor: sections', { timeout: 90_000 }, () => {
     await first.story.saveState().filter({ hasText: 'Not saved yet' }).waitFor();
     await second.story.setField('Title', 'Seoul and Warsaw widen their security talks');
     await second.story.waitUntilSaved();
-    await first.page.context().setOffline(false);
-    const tryAgain = first.story.pane.getByRole('button', { name: 'Try again now' });
-    await first.story.conflictBanner().or(tryAgain).first().waitFor();
-    if (await tryAgain.isVisible()) await tryAgain.click();
-    await first.story.conflictBanner().waitFor();
+    await first.backOnlineToConflict();
     expect(await first.story.conflictBanner().textContent()).toContain('Seoul and Warsaw widen their security talks');
     expect(await sections.body(2).textContent()).toContain('Typed offline.');
     // Typing on while the banner shows changes nothing in the library.

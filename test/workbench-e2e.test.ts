@@ -232,12 +232,7 @@ describe('the workbench in browser mode', { timeout: 60_000 }, () => {
     await first.story.saveState().filter({ hasText: 'Not saved yet' }).waitFor();
     await second.story.setField(...edits.second);
     await second.story.waitUntilSaved();
-    await first.page.context().setOffline(false);
-    // Back online: the editor need not wait for the next retry.
-    const tryAgain = first.story.pane.getByRole('button', { name: 'Try again now' });
-    await first.story.conflictBanner().or(tryAgain).first().waitFor();
-    if (await tryAgain.isVisible()) await tryAgain.click();
-    await first.story.conflictBanner().waitFor();
+    await first.backOnlineToConflict();
   }
 
   it('shows a conflict when two tabs edit one story, and keeps the editor’s version as a copy', async () => {

@@ -151,6 +151,18 @@ export class WorkbenchPage {
   async accessibilityProblems(): Promise<string[]> {
     return axeProblems(this.page, (builder) => builder.exclude('iframe'));
   }
+
+  /**
+   * Back online after edits made offline while another tab saved: waits for the conflict banner,
+   * trying the save at once rather than waiting for the next retry.
+   */
+  async backOnlineToConflict(): Promise<void> {
+    await this.page.context().setOffline(false);
+    const tryAgain = this.story.pane.getByRole('button', { name: 'Try again now' });
+    await this.story.conflictBanner().or(tryAgain).first().waitFor();
+    if (await tryAgain.isVisible()) await tryAgain.click();
+    await this.story.conflictBanner().waitFor();
+  }
 }
 
 /**
