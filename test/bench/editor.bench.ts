@@ -22,7 +22,7 @@ import { LibraryStore } from '../../electron/store/store';
 import { launchChromium } from '../helpers/browser';
 import { createStoryGenerator, DEFAULT_SEED } from './generate';
 import { distributionOf, elapsedMs, startTimer } from './measure';
-import { describeMachine, formatTable, writeReport, type BenchReport, type ResultRow } from './report';
+import { describeMachine, printReport, writeReport, type BenchReport, type ResultRow } from './report';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const RESULTS_FILE = path.join(PROJECT_ROOT, 'bench-results', 'editor.json');
@@ -247,10 +247,7 @@ async function main(): Promise<void> {
       durationSeconds: elapsedMs(started) / 1000,
     };
     writeReport(RESULTS_FILE, report);
-    console.log('');
-    console.log(`Storydesk editor benchmark — ${report.date.slice(0, 10)} — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`);
-    console.log('');
-    console.log(formatTable(rows));
+    printReport(report);
     log(`results written to ${path.relative(PROJECT_ROOT, RESULTS_FILE)}; the run took ${report.durationSeconds.toFixed(0)} s`);
   } finally {
     fs.rmSync(folder, { recursive: true, force: true });

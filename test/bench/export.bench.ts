@@ -15,7 +15,7 @@ import type { Inline, Story } from '../../shared/model';
 import { renderStoryPage } from '../../shared/page-html';
 import { createStoryGenerator, DEFAULT_SEED } from './generate';
 import { distributionOf, elapsedMs, repeat, startTimer, timed } from './measure';
-import { describeMachine, formatTable, singleValue, writeReport, type BenchReport, type ResultRow } from './report';
+import { describeMachine, printReport, singleValue, writeReport, type BenchReport, type ResultRow } from './report';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const RESULTS_FILE = path.join(PROJECT_ROOT, 'bench-results', 'export.json');
@@ -187,10 +187,7 @@ function main(): void {
     const machine = describeMachine();
     const report: BenchReport = { benchmark: 'export', date: new Date().toISOString(), machine, library: { seed: DEFAULT_SEED, pages: PAGE_COUNT, bundleStories }, rows, durationSeconds: elapsedMs(started) / 1000 };
     writeReport(RESULTS_FILE, report);
-    console.log('');
-    console.log(`Storydesk export benchmark — ${report.date.slice(0, 10)} — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`);
-    console.log('');
-    console.log(formatTable(rows));
+    printReport(report);
     const html = rows[0];
     if (html?.details?.speedup !== undefined) console.log(`\nHTML export is ${Number(html.details.speedup).toFixed(1)}× faster than pandoc on the same stories.`);
     log(`results written to ${path.relative(PROJECT_ROOT, RESULTS_FILE)}; the run took ${report.durationSeconds.toFixed(0)} s`);

@@ -96,3 +96,12 @@ export function writeReport(file: string, report: BenchReport): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 }
+
+/** Prints a report as every benchmark does: a title line naming the machine, then the table. */
+export function printReport(report: BenchReport): void {
+  const { machine } = report;
+  console.log('');
+  console.log(`Storydesk ${report.benchmark} benchmark — ${report.date.slice(0, 10)} — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`);
+  console.log('');
+  console.log(formatTable(report.rows));
+}

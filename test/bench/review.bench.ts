@@ -9,7 +9,7 @@ import { reviewCoverage } from '../../shared/coverage';
 import { parseTimelineDate } from '../../shared/timeline-dates';
 import { createStoryGenerator, DEFAULT_SEED, loadSeedStory } from './generate';
 import { distributionOf, elapsedMs, repeat, startTimer, timed } from './measure';
-import { describeMachine, formatTable, writeReport, type BenchReport, type ResultRow } from './report';
+import { describeMachine, printReport, writeReport, type BenchReport, type ResultRow } from './report';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const RESULTS_FILE = path.join(PROJECT_ROOT, 'bench-results', 'review.json');
@@ -119,10 +119,7 @@ function main(): void {
     durationSeconds: elapsedMs(started) / 1000,
   };
   writeReport(RESULTS_FILE, report);
-  console.log('');
-  console.log(`Storydesk review benchmark — ${report.date.slice(0, 10)} — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`);
-  console.log('');
-  console.log(formatTable(rows));
+  printReport(report);
   console.log('');
   console.log(`Date parsing: ${Number(parsing.details?.labelsPerSecond).toLocaleString('en')} labels/s (${parsing.details?.labelsRead} of ${labels.length} read).`);
   log(`results written to ${path.relative(PROJECT_ROOT, RESULTS_FILE)}; the run took ${report.durationSeconds.toFixed(1)} s`);

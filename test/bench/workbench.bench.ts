@@ -21,7 +21,7 @@ import { createBrowserServer } from '../../electron/server/http';
 import { launchChromium } from '../helpers/browser';
 import { createBenchLibrary, DEFAULT_SEED } from './generate';
 import { distributionOf, elapsedMs, startTimer } from './measure';
-import { describeMachine, formatTable, writeReport, type BenchReport, type ResultRow } from './report';
+import { describeMachine, printReport, writeReport, type BenchReport, type ResultRow } from './report';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const RESULTS_FILE = path.join(PROJECT_ROOT, 'bench-results', 'workbench.json');
@@ -154,10 +154,7 @@ async function main(): Promise<void> {
     const machine = describeMachine();
     const report: BenchReport = { benchmark: 'workbench', date: new Date().toISOString(), machine, library: { stories: STORIES, seed: DEFAULT_SEED, rounds: ROUNDS }, rows, durationSeconds: elapsedMs(started) / 1000 };
     writeReport(RESULTS_FILE, report);
-    console.log('');
-    console.log(`Storydesk workbench benchmark — ${report.date.slice(0, 10)} — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`);
-    console.log('');
-    console.log(formatTable(rows));
+    printReport(report);
     log(`results written to ${path.relative(PROJECT_ROOT, RESULTS_FILE)}; the run took ${report.durationSeconds.toFixed(0)} s`);
   } finally {
     fs.rmSync(folder, { recursive: true, force: true });
