@@ -9,7 +9,8 @@ import { main } from '../electron/cli';
 import { openLibraryService } from '../electron/library';
 import { listBackups } from '../electron/store/backups';
 import { startMaintenance } from '../electron/store/maintenance';
-import { DEFAULT_HISTORY_POLICY, describeHistoryPolicy, pruneRevisionHistory, revisionsToPrune, type RevisionFacts } from '../electron/store/revision-history';
+import { pruneRevisionHistory } from '../electron/store/revision-history';
+import { DEFAULT_HISTORY_POLICY, describeHistoryPolicy, revisionsToPrune, type RevisionFacts } from '../shared/revision-history';
 import { LibraryStore } from '../electron/store/store';
 import { freshFolder, freshLibraryPath } from './helpers/library';
 

@@ -181,6 +181,9 @@ describe('the workbench in browser mode', { timeout: 60_000 }, () => {
 
     const history = await tab.openHistory();
     expect(await history.revisions.locator('li').count()).toBe(3);
+    expect(await history.dialog.locator('.revision-space').textContent()).toMatch(
+      /^3 revisions kept, taking \d+ KB\. Storydesk keeps every revision of the last day, then the last of each hour up to 30 days, then the last of each day;/,
+    );
     const shown = await history.view(1);
     expect(await shown.locator('.revision-details').textContent()).toContain('Rail fares rise');
     await expect.poll(() => shown.frameLocator('iframe').locator('h1').first().textContent()).toBe('Rail fares rise');

@@ -6,7 +6,8 @@
  */
 import Database from 'better-sqlite3';
 import { backupLibrary, listBackups, type BackupPolicy } from './backups';
-import { DEFAULT_HISTORY_POLICY, pruneRevisionHistory, type HistoryPolicy, type PruneResult } from './revision-history';
+import { DEFAULT_HISTORY_POLICY, type HistoryPolicy } from '../../shared/revision-history';
+import { pruneRevisionHistory, type PruneResult } from './revision-history';
 import { translateError, type LibraryStore } from './store';
 
 export interface MaintenanceOptions {

@@ -2,10 +2,12 @@
  * The open story's revisions, newest first: who saved each, when, and why (the override reason
  * when the publish gate was passed with blockers). Any revision can be viewed read-only, as its
  * details and its finished page, and restored: restoring saves it again as the newest revision,
- * so history is never rewritten.
+ * so history is never rewritten. Below the list: how many revisions are kept, the space they
+ * take, and how long they last.
  */
 import { useEffect, useState } from 'react';
-import { formatTime, STATUS_LABELS } from '../format';
+import { describeHistoryPolicy } from '../../shared/revision-history';
+import { formatBytes, formatTime, plural, STATUS_LABELS } from '../format';
 import { closeRevision, loadRevisions, restoreRevision, useStoryEditor, viewRevision } from '../story-state';
 import { Dialog } from './Dialog';
 
@@ -88,6 +90,12 @@ export function HistoryDialog({ onClose }: { onClose: () => void }) {
             </li>
           ))}
         </ol>
+      ) : null}
+      {revisions ? (
+        <p className="revision-space">
+          {plural(revisions.length, 'revision')} kept, taking {formatBytes(revisions.reduce((sum, revision) => sum + revision.byteLength, 0))}.
+          Storydesk keeps {describeHistoryPolicy()}; the current revision, changes of status and publications over blockers are always kept.
+        </p>
       ) : null}
     </Dialog>
   );
