@@ -184,6 +184,21 @@ describe('automatic backups', () => {
     }
   });
 
+  it('lets the library close in the middle of a backup, leaving no file behind and nothing logged', async () => {
+    const { store } = openLibraryService(freshLibraryPath());
+    const logged: string[] = [];
+    const maintenance = startMaintenance(store, { checkEveryMs: HOUR, log: (message) => logged.push(message) });
+    const run = maintenance.runDue();
+    void maintenance.stop();
+    store.close();
+    await run;
+    const folder = path.join(path.dirname(store.path), 'library.backups');
+    const left = fs.existsSync(folder) ? fs.readdirSync(folder) : [];
+    expect(left.filter((name) => !/^library-[\dTZ-]+\.storydesk$/.test(name))).toEqual([]);
+    for (const backup of listBackups(store.path)) LibraryStore.open(backup.path, { quickCheck: true }).close();
+    expect(logged).toEqual([]);
+  });
+
   it('runs on its timer while saves go on, and a damaged library is restored from the latest backup by the command line', async () => {
     const folder = freshFolder();
     const library = path.join(folder, 'desk.storydesk');

@@ -16,6 +16,7 @@ import { bindApiToIpc } from '../ipc';
 import { openLibraryService } from '../library';
 import { buildMenuTemplate, type MenuActions } from '../menu';
 import { APP_NAME, packageRoot, resolveLibraryPath, userDataFolder } from '../paths';
+import { startMaintenance, type Maintenance } from '../store/maintenance';
 import type { LibraryStore } from '../store/store';
 import { forgetLibrary, LIBRARY_EXTENSION, libraryArgument, readRecentLibraries, recoveryChoices, rememberLibrary, writeRecentLibraries } from './libraries';
 import { denyAllPermissions, guardWebContents } from './navigation';
@@ -42,6 +43,14 @@ interface OpenLibrary {
   file: string;
   store: LibraryStore;
   service: ApiHandlers;
+  /** Automatic backups and the thinning of old revisions, while the library is open. */
+  maintenance: Maintenance;
+}
+
+/** Stops a library's upkeep and closes it (a backup cut short leaves nothing behind). */
+function closeLibrary(open: OpenLibrary): void {
+  void open.maintenance.stop();
+  open.store.close();
 }
 
 let library: OpenLibrary | undefined;
@@ -83,9 +92,9 @@ function switchToLibrary(file: string, mustExist: boolean): void {
   const opened = openLibraryService(file);
   if (opened.store.created) log(`created a new library at ${file}, with the sample story`);
   const previous = library;
-  library = { file, store: opened.store, service: opened.service };
+  library = { file, store: opened.store, service: opened.service, maintenance: startMaintenance(opened.store, { log: (message) => console.error(message) }) };
   windows?.closeStoryWindows();
-  previous?.store.close();
+  if (previous) closeLibrary(previous);
   recentLibraries = rememberLibrary(recentLibraries, file);
   saveRecentLibraries();
   app.addRecentDocument(file);
@@ -243,7 +252,7 @@ if (!app.requestSingleInstanceLock({ library: launchLibrary ?? null })) {
   });
 
   app.on('will-quit', () => {
-    library?.store.close();
+    if (library) closeLibrary(library);
     library = undefined;
   });
 

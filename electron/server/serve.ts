@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openLibraryService } from '../library';
 import { packageRoot, resolveLibraryPath } from '../paths';
+import { startMaintenance } from '../store/maintenance';
 import type { LibraryStore } from '../store/store';
 import { createBrowserServer, type BrowserServer } from './http';
 import { isLoopbackAddress, NotLoopbackError } from './loopback';
@@ -107,6 +108,9 @@ export async function startServe(argv: string[], io: ServeIo): Promise<RunningSe
     return 1;
   }
 
+  // Automatic backups and the thinning of old revisions, while the server runs.
+  const maintenance = startMaintenance(store, { log: (message) => io.stderr(`${message}\n`) });
+
   io.stdout(`Storydesk is running at ${server.pageUrl}\n`);
   io.stdout(`Library: ${libraryPath}\n`);
   if (!isUiBuilt(staticRoot)) io.stdout(`The UI is not built into ${staticRoot} yet: the page says how to build it; the API answers meanwhile.\n`);
@@ -117,7 +121,7 @@ export async function startServe(argv: string[], io: ServeIo): Promise<RunningSe
     server,
     store,
     stop() {
-      stopped ??= server.close().finally(() => store.close());
+      stopped ??= server.close().finally(() => maintenance.stop().finally(() => store.close()));
       return stopped;
     },
   };

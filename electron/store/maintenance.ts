@@ -36,7 +36,10 @@ export interface MaintenanceRun {
 export interface Maintenance {
   /** Does whatever is due now (what the timer calls); one run at a time. */
   runDue(): Promise<MaintenanceRun>;
-  /** Stops the timer and waits for a run in progress, so the library can be closed. */
+  /**
+   * Stops the timer. The promise settles when a run in progress has ended; closing the library
+   * without waiting for it is safe too: a backup cut short leaves no file behind.
+   */
   stop(): Promise<void>;
 }
 
@@ -115,7 +118,8 @@ export function startMaintenance(store: LibraryStore, options: MaintenanceOption
     } catch (error) {
       result.failures.push(`the automatic backup failed: ${translateError(error, store.path).message}`);
     }
-    for (const failure of result.failures) log(`storydesk: ${failure}`);
+    // A backup cut short because the library was closed is discarded quietly (backups.ts).
+    if (!stopped) for (const failure of result.failures) log(`storydesk: ${failure}`);
     return result;
   }
 
