@@ -4,11 +4,18 @@
  * read-only connection. A file that fails is refused with a reason and left untouched.
  */
 import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { LibraryUnusableError } from '../../shared/errors';
 import { APPLICATION_ID, LATEST_VERSION } from './migrations/index';
 
 const SQLITE_MAGIC = 'SQLite format 3\u0000';
+
+// better-sqlite3 reads `file:` URIs only when this is set before its first connection opens
+// (its addon reads it once, when it loads). openReadOnly needs one for `immutable=1`. Nothing
+// else is affected: Storydesk passes absolute paths, never names that begin with `file:`.
+process.env.SQLITE_USE_URI ??= '1';
 
 /**
  * Files up to this size get a full `PRAGMA quick_check` before they are opened (it reads every
@@ -93,13 +100,72 @@ export function inspectLibraryFile(path: string, options: { quickCheck?: boolean
       { reason: 'newer-version', version: header.userVersion, supported: LATEST_VERSION },
     );
   }
-  if (header.pageCountValid && stat.size < header.pageSize * header.pageCount) {
+  // A WAL beside the file may hold the pages past its end: a checkpoint stopped by a full disk
+  // writes the header of the grown library before the file could grow. SQLite reads those pages
+  // from the WAL, and checkStructure below reads them the same way.
+  if (header.pageCountValid && stat.size < header.pageSize * header.pageCount && !hasWalContent(path)) {
     refuse(path, `it is damaged: the file is shorter than its own header says (${stat.size} of ${header.pageSize * header.pageCount} bytes)`, {
       reason: 'damaged',
     });
   }
   checkStructure(path, options.quickCheck ?? stat.size <= QUICK_CHECK_LIMIT_BYTES);
   return { kind: 'library', version: header.userVersion, byteLength: stat.size };
+}
+
+/**
+ * What of the library this process may not write — the file, or the folder it is in (where
+ * SQLite keeps the -wal and -shm files beside it) — in words; undefined when it may write both.
+ */
+export function cannotWrite(file: string): string | undefined {
+  const may = (target: string) => {
+    try {
+      fs.accessSync(target, fs.constants.W_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const folder = path.dirname(file);
+  if (!may(folder)) return `its folder ${folder}`;
+  if (!may(file)) return 'the file';
+  return undefined;
+}
+
+/**
+ * A read-only connection to the library at `file` that leaves no file behind it can't remove.
+ *
+ * A library in WAL mode is read through its -shm file, which a reader creates beside the library
+ * when it is missing (SQLite removes it on a clean close). That is harmless where Storydesk may
+ * write; elsewhere it fails (a read-only folder), or leaves a -shm file that keeps the library
+ * read-only after its permissions are mended (SQLite gives it the library's permissions). So a
+ * library this process may not write is opened `immutable`: no -shm, no locks, no WAL. That
+ * reads it exactly only when its WAL is empty, as after a clean close; a WAL with content (an
+ * app that stopped, a checkpoint stopped by a full disk) is read through the files beside it,
+ * which must exist then, since nothing can create them.
+ */
+export function openReadOnly(file: string): Database.Database {
+  if (cannotWrite(file) === undefined || hasWalContent(file)) {
+    try {
+      return new Database(file, { readonly: true, fileMustExist: true });
+    } catch (error) {
+      if (cannotWrite(file) === undefined || isCorruptionError(error)) throw error;
+      throw new LibraryUnusableError(
+        `${file} cannot be opened: it holds changes not yet written into it (in ${path.basename(file)}-wal), which can be read only where Storydesk may write, ` +
+          `and it may not write ${cannotWrite(file)} (SQLite reports: ${(error as Error).message}). Make them writable for you and open it again. The file was not changed.`,
+        { path: file, reason: 'read-only' },
+      );
+    }
+  }
+  return new Database(`${pathToFileURL(file).href}?immutable=1`, { readonly: true });
+}
+
+/** Whether the library's write-ahead log holds anything (a header at least). */
+function hasWalContent(path: string): boolean {
+  try {
+    return fs.statSync(`${path}-wal`).size > 0;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -110,7 +176,7 @@ export function inspectLibraryFile(path: string, options: { quickCheck?: boolean
 function checkStructure(path: string, quickCheck: boolean): void {
   let db: Database.Database | undefined;
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true });
+    db = openReadOnly(path);
     db.prepare('SELECT count(*) FROM sqlite_schema').get();
     if (quickCheck) {
       const problems = db.pragma('quick_check(5)', { simple: false }) as { quick_check: string }[];
@@ -118,6 +184,12 @@ function checkStructure(path: string, quickCheck: boolean): void {
       if (messages.length > 0) throw new Error(messages.join('; '));
     }
   } catch (error) {
+    if (error instanceof LibraryUnusableError) throw error;
+    if (!isCorruptionError(error) && cannotWrite(path)) {
+      refuse(path, `it cannot be read (SQLite reports: ${(error as Error).message}), and Storydesk may not write ${cannotWrite(path)}. Make them writable for you and open it again`, {
+        reason: 'read-only',
+      });
+    }
     refuse(path, `it is damaged (SQLite reports: ${(error as Error).message}). Restore it from a backup (storydesk restore-backup)`, {
       reason: 'damaged',
     });

@@ -15,7 +15,7 @@ import Database from 'better-sqlite3';
 import type { SearchHit } from '../../shared/api';
 import { ConflictError, LibraryUnusableError, NotFoundError, StorydeskError } from '../../shared/errors';
 import type { AssetRef, ImageMediaType, Story, StoryStatus, StorySummary } from '../../shared/model';
-import { inspectLibraryFile, isCorruptionError } from './library-file';
+import { cannotWrite, inspectLibraryFile, isCorruptionError, openReadOnly } from './library-file';
 import { LATEST_VERSION, migrate } from './migrations/index';
 import { buildMatchQuery, fieldOfSnippet, indexStoryForSearch, MATCH_END, MATCH_START, snippetSegments } from './search';
 
@@ -144,8 +144,21 @@ function revisionFromRow(row: RevisionRow): StoredRevision {
   return revision;
 }
 
-/** Opens the SQLite connection with the settings every Storydesk library uses. */
-function connect(file: string): Database.Database {
+/**
+ * Opens the SQLite connection with the settings every Storydesk library uses: for writing, or
+ * read-only (openReadOnly) when this process may not write the file or its folder.
+ *
+ * A library that cannot be written is opened read-only rather than refused: its editor can still
+ * read, search and export their stories, and every save fails with a LibraryUnusableError of
+ * reason 'read-only' that says what to make writable (LibraryStore.write). Once they have, the
+ * next save reconnects for writing by itself, so the editor's retries land without a restart.
+ */
+function connect(file: string, readOnly: boolean): Database.Database {
+  if (readOnly) {
+    const db = openReadOnly(file);
+    db.pragma('cache_size = -32768');
+    return db;
+  }
   const db = new Database(file, { fileMustExist: true });
   db.pragma('journal_mode = WAL');
   // WAL + NORMAL: a crash of the app loses nothing committed; a power cut may lose the last
@@ -159,83 +172,92 @@ function connect(file: string): Database.Database {
   return db;
 }
 
+/** Every statement the store runs often, prepared once per connection. */
+function prepareStatements(db: Database.Database) {
+  return {
+    summary: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM stories WHERE id = ?`).raw(true),
+    currentText: db.prepare(
+      `SELECT revisions.content FROM stories
+       JOIN revisions ON revisions.story_id = stories.id AND revisions.revision = stories.revision
+       WHERE stories.id = ?`,
+    ).pluck(),
+    head: db.prepare('SELECT rowid, revision, trashed_at FROM stories WHERE id = ?'),
+    storyHead: db.prepare('SELECT id, revision, status, created_at, updated_at, published_at FROM stories WHERE id = ?'),
+    markForSearch: db.prepare('INSERT INTO search_pending (story_rowid) VALUES (?) ON CONFLICT DO NOTHING'),
+    anyPendingSearch: db.prepare('SELECT EXISTS (SELECT 1 FROM search_pending)').pluck(),
+    pendingSearch: db.prepare(
+      `SELECT search_pending.story_rowid AS rowid, revisions.content AS content FROM search_pending
+       JOIN stories ON stories.rowid = search_pending.story_rowid
+       JOIN revisions ON revisions.story_id = stories.id AND revisions.revision = stories.revision`,
+    ),
+    clearPendingSearch: db.prepare('DELETE FROM search_pending'),
+    unmarkForSearch: db.prepare('DELETE FROM search_pending WHERE story_rowid = ?'),
+    insertStory: db.prepare(
+      `INSERT INTO stories (id, revision, slug, title, feed, status, source_count, created_at, updated_at, published_at)
+       VALUES (@id, @revision, @slug, @title, @feed, @status, @sourceCount, @createdAt, @updatedAt, @publishedAt)`,
+    ),
+    updateStory: db.prepare(
+      `UPDATE stories SET revision = @revision, slug = @slug, title = @title, feed = @feed, status = @status,
+         source_count = @sourceCount, updated_at = @updatedAt, published_at = @publishedAt WHERE id = @id`,
+    ),
+    insertRevision: db.prepare(
+      `INSERT INTO revisions (story_id, revision, saved_at, author, summary, override_reason, content)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    listRevisions: db.prepare(
+      `SELECT story_id, revision, saved_at, author, summary, override_reason, length(CAST(content AS BLOB)) AS byte_length
+       FROM revisions WHERE story_id = ? ORDER BY revision DESC`,
+    ),
+    getRevision: db.prepare(
+      `SELECT story_id, revision, saved_at, author, summary, override_reason, length(CAST(content AS BLOB)) AS byte_length, content
+       FROM revisions WHERE story_id = ? AND revision = ?`,
+    ),
+    setTrashed: db.prepare('UPDATE stories SET trashed_at = ? WHERE id = ?'),
+    deleteStory: db.prepare('DELETE FROM stories WHERE id = ?'),
+    deleteSearch: db.prepare('DELETE FROM story_search WHERE rowid = ?'),
+    insertAsset: db.prepare(
+      `INSERT INTO assets (sha256, media_type, width, height, byte_length, data, created_at)
+       VALUES (@sha256, @mediaType, @width, @height, @byteLength, @data, @createdAt)
+       ON CONFLICT (sha256) DO NOTHING`,
+    ),
+    getAsset: db.prepare('SELECT sha256, media_type, width, height, byte_length, data FROM assets WHERE sha256 = ?'),
+    getSetting: db.prepare('SELECT value FROM library_meta WHERE key = ?').pluck(),
+    putSetting: db.prepare('INSERT INTO library_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+    search: db
+      .prepare(
+        `SELECT ${SUMMARY_COLUMNS.split(', ')
+          .map((column) => `stories.${column}`)
+          .join(', ')},
+                story_search.title, story_search.dek, story_search.sections, story_search.timeline, story_search.sources,
+                snippet(story_search, -1, '${MATCH_START}', '${MATCH_END}', '…', 16), rank
+         FROM story_search JOIN stories ON stories.rowid = story_search.rowid
+         WHERE story_search MATCH @query
+           AND (@scope = 'all' OR (@scope = 'trash') = (stories.trashed_at IS NOT NULL))
+         ORDER BY rank LIMIT @limit`,
+      )
+      .raw(true),
+  };
+}
+
 export class LibraryStore {
   readonly path: string;
-  readonly db: Database.Database;
+  /** The connection; replaced when a read-only library becomes writable (reopenForWriting). */
+  db: Database.Database;
   /** True when this open created the library (it did not exist, or was an empty file). */
   created = false;
+  /** Opened read-only, because this process may not write the file or its folder (see connect). */
+  readOnly: boolean;
   private readonly now: () => Date;
-  private readonly statements;
+  private statements: ReturnType<typeof prepareStatements>;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private writesSinceCheckpoint = 0;
 
-  private constructor(file: string, db: Database.Database, now: () => Date) {
+  private constructor(file: string, db: Database.Database, now: () => Date, readOnly = false) {
     this.path = file;
     this.db = db;
     this.now = now;
-    this.statements = {
-      summary: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM stories WHERE id = ?`).raw(true),
-      currentText: db.prepare(
-        `SELECT revisions.content FROM stories
-         JOIN revisions ON revisions.story_id = stories.id AND revisions.revision = stories.revision
-         WHERE stories.id = ?`,
-      ).pluck(),
-      head: db.prepare('SELECT rowid, revision, trashed_at FROM stories WHERE id = ?'),
-      storyHead: db.prepare('SELECT id, revision, status, created_at, updated_at, published_at FROM stories WHERE id = ?'),
-      markForSearch: db.prepare('INSERT INTO search_pending (story_rowid) VALUES (?) ON CONFLICT DO NOTHING'),
-      anyPendingSearch: db.prepare('SELECT EXISTS (SELECT 1 FROM search_pending)').pluck(),
-      pendingSearch: db.prepare(
-        `SELECT search_pending.story_rowid AS rowid, revisions.content AS content FROM search_pending
-         JOIN stories ON stories.rowid = search_pending.story_rowid
-         JOIN revisions ON revisions.story_id = stories.id AND revisions.revision = stories.revision`,
-      ),
-      clearPendingSearch: db.prepare('DELETE FROM search_pending'),
-      unmarkForSearch: db.prepare('DELETE FROM search_pending WHERE story_rowid = ?'),
-      insertStory: db.prepare(
-        `INSERT INTO stories (id, revision, slug, title, feed, status, source_count, created_at, updated_at, published_at)
-         VALUES (@id, @revision, @slug, @title, @feed, @status, @sourceCount, @createdAt, @updatedAt, @publishedAt)`,
-      ),
-      updateStory: db.prepare(
-        `UPDATE stories SET revision = @revision, slug = @slug, title = @title, feed = @feed, status = @status,
-           source_count = @sourceCount, updated_at = @updatedAt, published_at = @publishedAt WHERE id = @id`,
-      ),
-      insertRevision: db.prepare(
-        `INSERT INTO revisions (story_id, revision, saved_at, author, summary, override_reason, content)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      listRevisions: db.prepare(
-        `SELECT story_id, revision, saved_at, author, summary, override_reason, length(CAST(content AS BLOB)) AS byte_length
-         FROM revisions WHERE story_id = ? ORDER BY revision DESC`,
-      ),
-      getRevision: db.prepare(
-        `SELECT story_id, revision, saved_at, author, summary, override_reason, length(CAST(content AS BLOB)) AS byte_length, content
-         FROM revisions WHERE story_id = ? AND revision = ?`,
-      ),
-      setTrashed: db.prepare('UPDATE stories SET trashed_at = ? WHERE id = ?'),
-      deleteStory: db.prepare('DELETE FROM stories WHERE id = ?'),
-      deleteSearch: db.prepare('DELETE FROM story_search WHERE rowid = ?'),
-      insertAsset: db.prepare(
-        `INSERT INTO assets (sha256, media_type, width, height, byte_length, data, created_at)
-         VALUES (@sha256, @mediaType, @width, @height, @byteLength, @data, @createdAt)
-         ON CONFLICT (sha256) DO NOTHING`,
-      ),
-      getAsset: db.prepare('SELECT sha256, media_type, width, height, byte_length, data FROM assets WHERE sha256 = ?'),
-      getSetting: db.prepare('SELECT value FROM library_meta WHERE key = ?').pluck(),
-      putSetting: db.prepare('INSERT INTO library_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
-      search: db
-        .prepare(
-          `SELECT ${SUMMARY_COLUMNS.split(', ')
-            .map((column) => `stories.${column}`)
-            .join(', ')},
-                  story_search.title, story_search.dek, story_search.sections, story_search.timeline, story_search.sources,
-                  snippet(story_search, -1, '${MATCH_START}', '${MATCH_END}', '…', 16), rank
-           FROM story_search JOIN stories ON stories.rowid = story_search.rowid
-           WHERE story_search MATCH @query
-             AND (@scope = 'all' OR (@scope = 'trash') = (stories.trashed_at IS NOT NULL))
-           ORDER BY rank LIMIT @limit`,
-        )
-        .raw(true),
-    };
+    this.readOnly = readOnly;
+    this.statements = prepareStatements(db);
   }
 
   /**
@@ -250,10 +272,11 @@ export class LibraryStore {
     if (state.kind === 'missing' || state.kind === 'empty') return LibraryStore.create(absolute, options, now);
 
     let db: Database.Database | undefined;
+    const readOnly = cannotWrite(absolute) !== undefined;
     try {
-      db = connect(absolute);
+      db = connect(absolute, readOnly);
       migrate(db);
-      return new LibraryStore(absolute, db, now);
+      return new LibraryStore(absolute, db, now, readOnly);
     } catch (error) {
       db?.close();
       throw translateError(error, absolute);
@@ -262,10 +285,15 @@ export class LibraryStore {
 
   /** Builds a new library beside its final path and moves it into place only when complete. */
   private static create(file: string, options: OpenOptions, now: () => Date): LibraryStore {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
     const partial = `${file}.creating-${process.pid}`;
-    for (const leftover of [partial, `${partial}-wal`, `${partial}-shm`]) fs.rmSync(leftover, { force: true });
-    const db = new Database(partial);
+    let db: Database.Database;
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      for (const leftover of [partial, `${partial}-wal`, `${partial}-shm`]) fs.rmSync(leftover, { force: true });
+      db = new Database(partial);
+    } catch (error) {
+      throw translateError(error, file);
+    }
     try {
       db.pragma('journal_mode = DELETE');
       db.pragma('foreign_keys = ON');
@@ -304,8 +332,37 @@ export class LibraryStore {
     return this.db.pragma('user_version', { simple: true }) as number;
   }
 
+  /**
+   * Makes sure the library may be written: a library opened read-only is reconnected for
+   * writing once the file and its folder can be written again, and refused until then.
+   */
+  private ensureWritable(): void {
+    if (!this.readOnly || this.db.inTransaction) return;
+    const denied = cannotWrite(this.path);
+    if (denied !== undefined) {
+      throw new LibraryUnusableError(
+        `the library ${this.path} is open read-only: Storydesk may not write ${denied}. Nothing was saved, and nothing in the library was changed. ` +
+          'Check the permissions: make the file and its folder writable for you, and saving works again',
+        { path: this.path, reason: 'read-only' },
+      );
+    }
+    let db: Database.Database | undefined;
+    try {
+      db = connect(this.path, false);
+      migrate(db);
+    } catch (error) {
+      db?.close();
+      throw translateError(error, this.path);
+    }
+    this.db.close();
+    this.db = db;
+    this.statements = prepareStatements(db);
+    this.readOnly = false;
+  }
+
   /** Runs `work` in one write transaction, with SQLite's failures turned into Storydesk errors. */
   private write<T>(work: () => T): T {
+    this.ensureWritable();
     let result: T;
     try {
       result = this.db.transaction(work).immediate();
@@ -357,6 +414,7 @@ export class LibraryStore {
   /** Re-indexes every story saved since the index last caught up. Returns how many. */
   flushSearchIndex(): number {
     if (!this.statements.anyPendingSearch.get()) return 0;
+    this.ensureWritable();
     try {
       return this.db.transaction(() => {
         const pending = this.statements.pendingSearch.all() as { rowid: number; content: string }[];
@@ -670,17 +728,28 @@ export function translateError(error: unknown, file: string): Error {
       reason: 'damaged',
     });
   }
-  if (code === 'SQLITE_FULL') {
+  // SQLite says SQLITE_FULL both for a full disk and for a library at its page limit
+  // (`max_page_count`); Node's file calls (creating a library) say ENOSPC.
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC') {
     return new LibraryUnusableError(`the library ${file} could not be written: the disk is full. Nothing was saved; free some space and try again`, {
       path: file,
       reason: 'disk-full',
     });
   }
-  if (code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_PERM' || code === 'SQLITE_IOERR_WRITE') {
-    return new LibraryUnusableError(`the library ${file} cannot be written (${message}). Check that the file and its folder are writable`, {
-      path: file,
-      reason: 'read-only',
-    });
+  if (
+    (typeof code === 'string' && code.startsWith('SQLITE_READONLY')) ||
+    code === 'SQLITE_CANTOPEN' ||
+    code === 'SQLITE_PERM' ||
+    code === 'SQLITE_IOERR_WRITE' ||
+    code === 'EACCES' ||
+    code === 'EPERM' ||
+    code === 'EROFS'
+  ) {
+    return new LibraryUnusableError(
+      `the library ${file} cannot be written (${message}). Nothing was saved. Check the permissions: the file, its folder and the ` +
+        `${path.basename(file)}-wal and -shm files beside it must be writable for you`,
+      { path: file, reason: 'read-only' },
+    );
   }
   if (code === 'SQLITE_BUSY') {
     return new LibraryUnusableError(`the library ${file} is busy: another program holds it locked. Try again in a moment`, { path: file, reason: 'busy' });
