@@ -9,6 +9,8 @@
  *
  * Security, in the order it is applied (see also request-guards.ts):
  * - it binds loopback only, refusing any other host before it listens;
+ * - a request target must be a path (not `http://host/…`, `*` or CONNECT's `host:port`), GET and
+ *   HEAD carry no body, and no header these checks read may come twice (400);
  * - every request's Host must be this server, an Origin must be its own, and a browser must not
  *   report the request as coming from another site (403), which defeats DNS rebinding and
  *   cross-site requests;
@@ -25,13 +27,14 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { API_METHODS, type ApiHandlers, type ApiMethod } from '../../shared/api';
 import { InvalidInputError, StorydeskError, type ErrorCode } from '../../shared/errors';
 import { API_PATH_PREFIX, EVENTS_PATH, MAX_REQUEST_BYTES, TOKEN_HEADER } from '../../shared/http-client';
 import { createEventStreams } from './event-stream';
 import { createServerEvents, eventsAfterCall, type ServerEvents } from './events';
 import { hostForUrl, loopbackAddressFor } from './loopback';
-import { assertAcceptableToken, createOriginGuard, type OriginGuard, createTokenCheck, newToken, presentedToken } from './request-guards';
+import { assertAcceptableToken, createOriginGuard, type OriginGuard, createTokenCheck, newToken, presentedToken, repeatedHeader } from './request-guards';
 import { findStaticFile, isUiBuilt, notBuiltPage } from './static-files';
 import { CONTENT_SECURITY_POLICY } from '../app-protocol';
 
@@ -171,7 +174,9 @@ function readBody(request: IncomingMessage, limit: number): Promise<string> {
       else chunks.push(chunk);
     };
     request.on('data', onData);
-    request.on('error', fail);
+    // The stream fails only when the client breaks off (`aborted`) or sends what cannot be
+    // parsed: the client's doing, not an internal error, and nobody is left to answer.
+    request.on('error', (error) => fail(new Refusal(400, 'invalid-input', `the request body could not be read (${error.message})`)));
     request.on('close', () => {
       // Nobody is left to answer; a Refusal keeps it out of the log of internal errors.
       if (!request.complete) fail(new Refusal(400, 'invalid-input', 'the client went away before sending the whole request'));
@@ -369,6 +374,12 @@ export async function createBrowserServer(options: BrowserServerOptions): Promis
     const isApi = pathname === '/api' || pathname.startsWith(API_PATH_PREFIX);
     try {
       if (!pathname.startsWith('/')) throw new Refusal(400, 'invalid-input', 'the request target must be a path starting with "/"');
+      const repeated = repeatedHeader(request);
+      if (repeated !== undefined) throw new Refusal(400, 'bad-request', `Refused: ${repeated}.`);
+      if ((request.method === 'GET' || request.method === 'HEAD') && hasBody(request)) {
+        // Node would read and discard such a body after the answer, for as long as the client sends it.
+        throw new Refusal(400, 'bad-request', `Refused: a ${request.method} request carries no body.`);
+      }
       if (guard === undefined) throw new Refusal(503, 'unavailable', 'the server is starting');
       const refusal = guard.refusal(request, { api: isApi });
       if (refusal !== undefined) throw new Refusal(403, 'forbidden', `Refused: ${refusal}.`);
@@ -396,6 +407,13 @@ export async function createBrowserServer(options: BrowserServerOptions): Promis
       error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
     if (socket.writable && error.code !== 'ECONNRESET') socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     socket.destroy();
+  });
+
+  // CONNECT asks the server to be a tunnel, which it never is; without this Node drops the socket unanswered.
+  server.on('connect', (_request: IncomingMessage, socket: Duplex) => {
+    const text = 'This server is not a proxy: CONNECT is refused.\n';
+    socket.on('error', () => undefined);
+    socket.end(`HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD, POST\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`, () => socket.destroy());
   });
 
   await new Promise<void>((resolve, reject) => {

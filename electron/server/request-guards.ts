@@ -8,7 +8,10 @@
  *   `Sec-Fetch-Site` must not say the request comes from another site (API calls must come
  *   from this very origin);
  * - every API call carries the per-run token, which only the page that was opened from the
- *   printed address knows. It is compared in constant time.
+ *   printed address knows. It is compared in constant time;
+ * - none of the headers these checks read may come twice: Node keeps the first Host, Content-Type
+ *   or Authorization and drops the rest, so a second one would be read by nobody here but could
+ *   be by a proxy or another parser in front (RFC 9112 §3.2 answers two Hosts with 400).
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -50,6 +53,19 @@ export function presentedToken(request: IncomingMessage): string | undefined {
   const authorization = request.headers.authorization;
   const bearer = authorization === undefined ? undefined : /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization);
   return bearer?.[1];
+}
+
+/** The headers whose repetition makes a request ambiguous (lower case, as Node names them). Node itself
+ * refuses a repeated Content-Length and a Transfer-Encoding beside one. */
+const SINGLE_HEADERS = ['host', 'origin', 'sec-fetch-site', TOKEN_HEADER.toLowerCase(), 'authorization', 'content-type', 'content-encoding'] as const;
+
+/** Why the request must be refused (400) because it repeats a header that must come once, or undefined. */
+export function repeatedHeader(request: IncomingMessage): string | undefined {
+  for (const name of SINGLE_HEADERS) {
+    const count = request.headersDistinct[name]?.length ?? 0;
+    if (count > 1) return `the request has ${count} ${name} headers; send exactly one`;
+  }
+  return undefined;
 }
 
 export interface OriginGuard {
