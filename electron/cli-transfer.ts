@@ -47,9 +47,36 @@ function isFolder(file: string): boolean {
   }
 }
 
+/** What each refusal of the file system means for an export, and what to do about it. */
+const WRITE_FAILURES: Record<string, string> = {
+  ENOSPC: 'the disk is full. Nothing was written; free some space and try again',
+  EDQUOT: 'the disk quota is used up. Nothing was written; free some space and try again',
+  EACCES: 'permission denied. Nothing was written; choose a folder you may write to, or check the permissions of this one',
+  EPERM: 'permission denied. Nothing was written; choose a folder you may write to, or check the permissions of this one',
+  EROFS: 'the disk is read-only. Nothing was written; choose a folder on another disk',
+  ENOENT: 'its folder does not exist. Nothing was written',
+  ENOTDIR: 'part of its path is a file, not a folder. Nothing was written',
+  EISDIR: 'it is a folder. Nothing was written; give a file name',
+};
+
+/**
+ * Runs the writing of `destination`, and says a failure of the file system in terms of the
+ * destination: the system's own message names the temporary file the export was written into.
+ */
+async function writing<Result>(destination: string, work: () => Result | Promise<Result>): Promise<Result> {
+  try {
+    return await work();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException | null)?.code;
+    if (error instanceof StorydeskError || typeof code !== 'string' || !code.startsWith('E')) throw error;
+    const why = WRITE_FAILURES[code] ?? `${(error as Error).message}. Nothing was written`;
+    throw new Error(`could not write ${path.resolve(destination)}: ${why}`, { cause: error });
+  }
+}
+
 async function writeExported(file: ExportedFile, target: string): Promise<string> {
   const destination = isFolder(target) ? path.join(target, file.fileName) : target;
-  await writeFileAtomically(destination, Buffer.from(file.data, 'base64'));
+  await writing(destination, () => writeFileAtomically(destination, Buffer.from(file.data, 'base64')));
   return destination;
 }
 
@@ -93,7 +120,8 @@ export async function exportCommand(store: LibraryStore, service: ApiHandlers, r
       progress.step(index + 1);
     }
     const stories = await Promise.all(ids.map((id) => service.getStory({ id })));
-    const site = await writeSite(store, stories, request.out);
+    const out = request.out;
+    const site = await writing(out, () => writeSite(store, stories, out));
     written.push(site.folder);
     return { format, stories: ids.length, written, notes, summary: `Exported ${plural(ids.length, 'story', 'stories')} as a site of ${site.files} files in ${site.folder}.` };
   }
@@ -104,13 +132,13 @@ export async function exportCommand(store: LibraryStore, service: ApiHandlers, r
     }
     // Written one story at a time straight into the file: a library bundle can be large.
     const target = request.out === undefined ? 'library.storybundle' : isFolder(request.out) ? path.join(request.out, 'library.storybundle') : request.out;
-    exportLibraryBundleToFile(store, ids, target);
+    await writing(target, () => exportLibraryBundleToFile(store, ids, target));
     written.push(target);
     return { format, stories: ids.length, written, notes, summary: `Exported ${plural(ids.length, 'story', 'stories')} as a library bundle: ${written[0]}.` };
   }
   if (ids.length > 1) {
     const folder = request.out ?? '.';
-    fs.mkdirSync(folder, { recursive: true });
+    await writing(folder, () => fs.mkdirSync(folder, { recursive: true }));
     if (!isFolder(folder)) throw new StorydeskError('invalid-input', `${folder} is not a folder: several stories are written one file each into a folder`);
   }
   for (const [index, id] of ids.entries()) {

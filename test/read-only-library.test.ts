@@ -174,3 +174,52 @@ describe('a library the editor may not write', () => {
     }
   });
 });
+
+describe('an export into a folder the editor may not write', () => {
+  it.skipIf(cannotRun)(asNobody('fails with the destination named, exit 1, no partial file, and the file that was there unchanged'), async () => {
+    const { folder: libraryFolder, file } = await nobodysLibrary();
+    const out = freshFolder('storydesk-readonly-out-');
+    const existing = path.join(out, 'story.html');
+    fs.writeFileSync(existing, 'an older export');
+    giveToNobody(out);
+    fs.chmodSync(out, 0o555);
+    const cases = [
+      { argv: ['export', SAMPLE_ID, '--format', 'html', '--out', existing], destination: existing },
+      { argv: ['export', SAMPLE_ID, '--format', 'bundle', '--out', out], destination: path.join(out, `${sampleStory().slug}.storybundle`) },
+      { argv: ['export', '--all', '--format', 'bundle', '--out', path.join(out, 'library.storybundle')], destination: path.join(out, 'library.storybundle') },
+      { argv: ['export', '--all', '--format', 'site', '--out', path.join(out, 'site')], destination: path.join(out, 'site') },
+    ];
+    try {
+      const outcomes = await runAsNobody(cases.map(({ argv }) => ({ do: 'cli' as const, argv: [...argv, '--library', file] })));
+      for (const [index, { argv, destination }] of cases.entries()) {
+        const run = outcome(outcomes, index).value as { code: number; stdout: string; stderr: string };
+        expect(run.code, argv.join(' ')).toBe(1);
+        expect(run.stdout).toBe('');
+        expect(run.stderr).toBe(
+          `storydesk: could not write ${destination}: permission denied. Nothing was written; choose a folder you may write to, or check the permissions of this one\n`,
+        );
+      }
+      expect(fs.readdirSync(out)).toEqual(['story.html']);
+      expect(fs.readFileSync(existing, 'utf8')).toBe('an older export');
+    } finally {
+      fs.chmodSync(out, 0o755);
+    }
+    // The library the export read from is as it was.
+    expect(fs.readdirSync(libraryFolder)).toEqual(['desk.storydesk']);
+  });
+
+  it.skipIf(cannotRun)(asNobody('exports from a read-only library: reading is all an export needs'), async () => {
+    const { folder, file } = await nobodysLibrary();
+    fs.chmodSync(folder, 0o555);
+    const out = freshFolder('storydesk-readonly-out-');
+    giveToNobody(out);
+    try {
+      const [run] = await runAsNobody([{ do: 'cli', argv: ['export', SAMPLE_ID, '--format', 'html', '--out', path.join(out, 'story.html'), '--library', file] }]);
+      expect(run?.value).toMatchObject({ code: 0, stderr: '' });
+      expect(fs.readFileSync(path.join(out, 'story.html'), 'utf8')).toContain('Saved before the library became read-only.');
+      expect(fs.readdirSync(folder)).toEqual(['desk.storydesk']);
+    } finally {
+      fs.chmodSync(folder, 0o755);
+    }
+  });
+});
