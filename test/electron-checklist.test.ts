@@ -309,6 +309,10 @@ describe('The Electron security checklist, item by item (docs/electron-security.
       // The one script with more than the page is our own preload.
       expect(preferences.preload).toBe(path.join(projectRoot, 'dist', 'preload.cjs'));
     }
+    // And windows are made in one place, from browserWindowOptions; no views or webviews elsewhere.
+    const makers = sourcesUnder('electron').flatMap(({ file, text }) => (text.match(/new BrowserWindow\(|BrowserView|WebContentsView/g) ?? []).map((what) => `${file}: ${what}`));
+    expect(makers).toEqual([`${path.join('electron', 'main', 'windows.ts')}: new BrowserWindow(`]);
+    expect(fs.readFileSync(path.join(projectRoot, 'electron', 'main', 'windows.ts'), 'utf8')).toMatch(/new BrowserWindow\(browserWindowOptions\(/);
   });
 
   it('3. Enable context isolation: every window is isolated from its preload', () => {
@@ -515,7 +519,8 @@ describe('The Electron security checklist, item by item (docs/electron-security.
       expect(Object.keys(scheme.definitions.FuseOptionsV1.properties), key).toContain(key);
       expect(typeof value, key).toBe('boolean');
     }
-    expect(config.electronFuses).toEqual({
+    // (toMatchObject: electron-builder's `resetAdHocDarwinSignature` option may sit beside them; see the document.)
+    expect(config.electronFuses).toMatchObject({
       runAsNode: false,
       enableNodeOptionsEnvironmentVariable: false,
       enableNodeCliInspectArguments: false,
