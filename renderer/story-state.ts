@@ -573,6 +573,19 @@ export function redo(): void {
   showDraft(withCurrentBookkeeping(next, story));
 }
 
+/**
+ * Why a save failed, as one sentence or two. A library that cannot be written says what the
+ * editor can do (the back end's message adds SQLite's words and the file's path in full).
+ */
+function whySaveFailed(error: unknown): string {
+  if (error instanceof StorydeskError && error.code === 'library-unusable') {
+    const where = typeof error.details.path === 'string' ? ` (${error.details.path})` : '';
+    if (error.details.reason === 'disk-full') return `The disk holding the library is full${where}. Free some space there.`;
+    if (error.details.reason === 'read-only') return `The library cannot be written${where}. Check that you may write its file and its folder.`;
+  }
+  return asSentence(describeError(error, 'save'));
+}
+
 /** Saves the draft now if it has unsaved changes; resolves when the save is done (or failed). */
 export async function saveNow(): Promise<void> {
   clearTimeout(saveTimer);
@@ -619,7 +632,7 @@ export async function saveNow(): Promise<void> {
       }
       const delay = RETRY_DELAYS_MS[Math.min(retries, RETRY_DELAYS_MS.length - 1)] ?? 30_000;
       retries++;
-      set({ saveState: 'failed', saveError: `${asSentence(describeError(error, 'save'))} Your text is kept; trying again in ${Math.round(delay / 1000)} s.` });
+      set({ saveState: 'failed', saveError: `${whySaveFailed(error)} Your text is kept; trying again in ${Math.round(delay / 1000)} s.` });
       clearTimeout(retryTimer);
       retryTimer = setTimeout(() => void saveNow(), delay);
     }

@@ -2,6 +2,8 @@
 // library, in Node with fake timers, so that the cases a browser test can only hit by luck are
 // played out exactly: typing while a save is on its way, a save that fails and is retried, a
 // stale base revision, a field that cannot be saved, a draft kept across windows, the publish gate.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApiHandlers } from '../../shared/api';
 import { StorydeskError } from '../../shared/errors';
@@ -9,7 +11,7 @@ import type { Story } from '../../shared/model';
 import { emptySection, insertItem, moveItem, removeItem } from '../../shared/story-edits';
 import { openLibraryService } from '../../electron/library';
 import type { LibraryStore } from '../../electron/store/store';
-import { freshLibraryPath, sampleStory } from '../helpers/library';
+import { freshFolder, freshLibraryPath, sampleStory } from '../helpers/library';
 
 /** The page's localStorage, in memory. */
 class MemoryStorage {
@@ -291,5 +293,91 @@ describe('undo and redo', () => {
     expect(state().canUndo).toBe(false);
     editor.undo();
     expect(state().story?.title).toBe('Mine');
+  });
+});
+
+describe('a library that cannot take the save', () => {
+  /** The kept drafts in this window's local storage, by story id. */
+  const keptDrafts = () =>
+    Array.from({ length: storage.length }, (_, index) => JSON.parse(storage.getItem(storage.key(index) ?? '') ?? 'null') as { story: Story });
+
+  it('keeps the typed text when the library is full, says so, retries, and saves exactly that text once there is room', async () => {
+    const { store } = library;
+    // Not a page to spare: the limit cannot go below the pages in use.
+    store.db.pragma('max_page_count = 1');
+    expect(store.db.pragma('freelist_count', { simple: true })).toBe(0);
+    const typed = 'Typed into a full library, every word of it kept. '.repeat(300);
+    editor.editHeader('dek', typed);
+    await pass(editor.AUTOSAVE_DELAY_MS + 10);
+    expect(state().saveState).toBe('failed');
+    expect(state().saveError).toBe(`The disk holding the library is full (${store.path}). Free some space there. Your text is kept; trying again in 1 s.`);
+    expect(state().story?.dek).toBe(typed);
+
+    // It keeps trying, waiting longer each time; the draft stays as typed, and is kept in the
+    // window's storage too (a second after typing paused), should the window close.
+    await pass(1_000);
+    expect(keptDrafts().map((kept) => kept.story.dek)).toEqual([typed]);
+    expect(state().saveError).toMatch(/full .*trying again in 3 s\.$/);
+    await pass(3_000);
+    expect(state().saveError).toMatch(/trying again in 10 s\.$/);
+    expect(state().story?.dek).toBe(typed);
+    expect((await stored()).revision).toBe(1);
+
+    // Room again: the next try saves the typed text, as the next revision, and the kept copy goes.
+    store.db.pragma('max_page_count = 1073741823');
+    await pass(10_000);
+    expect(state().saveState).toBe('saved');
+    expect(await stored()).toMatchObject({ dek: typed, revision: 2 });
+    expect(state().story?.dek).toBe(typed);
+    expect(storage.length).toBe(0);
+  });
+
+  // A read-only bind mount makes the library read-only even for root (EROFS), in this process.
+  const whyNoMount = (() => {
+    if (process.platform !== 'linux') return 'bind mounts are Linux only';
+    const probe = freshFolder('storydesk-mount-probe-');
+    try {
+      execFileSync('mount', ['--bind', probe, probe], { stdio: 'pipe' });
+      execFileSync('umount', [probe]);
+      return undefined;
+    } catch {
+      return 'mounting is not permitted here';
+    }
+  })();
+
+  it.skipIf(whyNoMount)(`keeps the typed text when the library is read-only, says to check the permissions, and saves once it may${whyNoMount ? ` (skipped: ${whyNoMount})` : ''}`, async () => {
+    const folder = freshFolder('storydesk-readonly-editor-');
+    const file = path.join(folder, 'desk.storydesk');
+    openLibraryService(file).store.close();
+    execFileSync('mount', ['--bind', folder, folder]);
+    let readOnly: { store: LibraryStore; service: ApiHandlers } | undefined;
+    try {
+      execFileSync('mount', ['-o', 'remount,ro,bind', folder]);
+      readOnly = openLibraryService(file, { author: 'Editor' });
+      expect(readOnly.store.readOnly).toBe(true);
+      setBackend({ api: readOnly.service, listen: () => () => undefined });
+      await editor.openStory(SAMPLE_ID);
+      const typed = 'Typed into a library on a read-only disk.';
+      editor.editHeader('title', typed);
+      await pass(editor.AUTOSAVE_DELAY_MS + 10);
+      expect(state().saveState).toBe('failed');
+      expect(state().saveError).toBe(`The library cannot be written (${file}). Check that you may write its file and its folder. Your text is kept; trying again in 1 s.`);
+      expect(state().story?.title).toBe(typed);
+      await pass(1_000);
+      expect(state().saveError).toMatch(/cannot be written .*trying again in 3 s\.$/);
+      expect(keptDrafts().map((kept) => kept.story.title)).toEqual([typed]);
+      expect((await readOnly.service.getStory({ id: SAMPLE_ID })).revision).toBe(1);
+
+      // Writable again: the next try reconnects for writing and saves what was typed.
+      execFileSync('mount', ['-o', 'remount,rw,bind', folder]);
+      await pass(3_000);
+      expect(state().saveState).toBe('saved');
+      expect(await readOnly.service.getStory({ id: SAMPLE_ID })).toMatchObject({ title: typed, revision: 2 });
+      expect(readOnly.store.readOnly).toBe(false);
+    } finally {
+      await editor.closeStory();
+      readOnly?.store.close();
+      execFileSync('umount', [folder]);
+    }
   });
 });
