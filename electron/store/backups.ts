@@ -29,6 +29,13 @@ export interface BackupFile {
 
 const BACKUP_EXTENSION = '.storydesk';
 const STAMP = /-(\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z)(-[a-z-]+)?\.storydesk$/;
+/**
+ * A backup being written: `<backup>.<pid>.partial`, with SQLite's `-journal`, `-wal` or `-shm`
+ * beside it while it is open. Earlier versions wrote `<backup>.partial`, without the pid.
+ */
+const PARTIAL = /\.storydesk(?:\.(\d+))?\.partial(?:-journal|-wal|-shm)?$/;
+/** A partial file without a pid is taken for abandoned once untouched for this long. */
+const ABANDONED_AFTER_MS = 60 * 60 * 1000;
 
 /** `/x/library.storydesk` → `/x/library.backups`. */
 export function backupFolder(libraryPath: string): string {
@@ -94,9 +101,48 @@ export function backupsToRemove(backups: readonly BackupFile[], policy: BackupPo
   return newestFirst.filter((backup) => !keep.has(backup));
 }
 
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes what backups of processes that died mid-way (killed, crashed, power cut) left in the
+ * folder: partial copies listBackups never shows, each as large as the library. A partial file
+ * is abandoned when the process its name gives is gone. Pids are of this machine only, which is
+ * enough: a library in WAL mode cannot be shared between machines.
+ */
+function removeAbandonedBackups(folder: string): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(folder);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const match = PARTIAL.exec(name);
+    if (!match) continue;
+    const file = path.join(folder, name);
+    try {
+      const writer = match[1] === undefined ? undefined : Number(match[1]);
+      const abandoned = writer === undefined ? Date.now() - fs.statSync(file).mtimeMs > ABANDONED_AFTER_MS : writer !== process.pid && !isRunning(writer);
+      if (abandoned) fs.rmSync(file, { force: true });
+    } catch {
+      // Clearing leftovers is housekeeping: a file that cannot be removed now is tried again by
+      // the next backup, and must not stop this one.
+    }
+  }
+}
+
 /**
  * Backs up an open library into its backup folder, checks the copy, and applies the policy.
- * The copy is written under a temporary name and renamed only once it is complete and sound.
+ * The copy is written under a temporary name and renamed only once it is complete and sound;
+ * what killed backups left under such names is removed first.
  */
 export async function backupLibrary(
   store: LibraryStore,
@@ -107,7 +153,8 @@ export async function backupLibrary(
   fs.mkdirSync(folder, { recursive: true });
   const label = options.label ? `-${options.label}` : '';
   const finalPath = path.join(folder, `${path.parse(store.path).name}-${stampOf(now)}${label}${BACKUP_EXTENSION}`);
-  const partial = `${finalPath}.partial`;
+  const partial = `${finalPath}.${process.pid}.partial`;
+  removeAbandonedBackups(folder);
   try {
     await store.backupTo(partial);
     // A backup is one self-contained file: no write-ahead log beside it.
@@ -120,7 +167,7 @@ export async function backupLibrary(
     inspectLibraryFile(partial, { quickCheck: true });
     fs.renameSync(partial, finalPath);
   } catch (error) {
-    fs.rmSync(partial, { force: true });
+    for (const suffix of ['', '-journal', '-wal', '-shm']) fs.rmSync(`${partial}${suffix}`, { force: true });
     if (error instanceof StorydeskError) throw error;
     throw new LibraryUnusableError(`the backup could not be written to ${folder}: ${(error as Error).message}`, { path: folder });
   }
