@@ -417,7 +417,7 @@ describe('The Electron security checklist, item by item (docs/electron-security.
         expect(top.defaultPrevented, `will-navigate ${url}`).toBe(true);
         const frame = standInEvent({ url, isMainFrame: false });
         contents.emit('will-frame-navigate', frame);
-        expect(frame.defaultPrevented, `will-frame-navigate ${url}`).toBe(url === 'about:blank' ? false : true);
+        expect(frame.defaultPrevented, `will-frame-navigate ${url}`).toBe(url !== 'about:blank');
       }
       const redirect = standInEvent({ url: 'https://example.org/' });
       contents.emit('will-redirect', redirect);
