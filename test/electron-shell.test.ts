@@ -1247,6 +1247,8 @@ describe('packaging (build/electron-builder.json)', () => {
       onlyLoadAppFromAsar: true,
       enableCookieEncryption: true,
       grantFileProtocolExtraPrivileges: false,
+      // Flipping fuses breaks the binary's signature; unsigned Apple-silicon builds need the ad hoc one back.
+      resetAdHocDarwinSignature: true,
     });
   });
 
