@@ -342,15 +342,17 @@ async function runLoad(options: Options): Promise<number> {
   const hardLimitMs = (options.warmup + options.seconds + 180) * 1000;
   const hardLimit = setTimeout(() => {
     console.error(`load: still running after ${hardLimitMs / 1000} s; stopping the server and giving up`);
-    server?.child.kill('SIGKILL');
     process.exit(1);
   }, hardLimitMs);
-  const killChild = () => server?.child.kill('SIGKILL');
+  // On any way out, even Ctrl+C or the hard limit, the server's process and the library go too.
+  const killChild = () => {
+    server?.child.kill('SIGKILL');
+    fs.rmSync(folder, { recursive: true, force: true });
+  };
   process.on('exit', killChild);
-  process.once('SIGINT', () => {
-    killChild();
-    process.exit(130);
-  });
+  const onSignal = () => process.exit(130);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     console.log(`load: starting the server with ${options.stories} stories…`);
     server = await startServerChild(folder, options.stories);
@@ -498,6 +500,8 @@ async function runLoad(options: Options): Promise<number> {
     clearTimeout(hardLimit);
     if (server !== undefined && server.child.exitCode === null) await server.stop();
     process.off('exit', killChild);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     fs.rmSync(folder, { recursive: true, force: true });
   }
 }
