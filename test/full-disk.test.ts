@@ -13,6 +13,7 @@ import { LibraryUnusableError } from '../shared/errors';
 import type { Story } from '../shared/model';
 import { main } from '../electron/cli';
 import { openLibraryService } from '../electron/library';
+import { readSqliteHeader } from '../electron/store/library-file';
 import type { LibraryStore } from '../electron/store/store';
 import { freshFolder, sampleStory } from './helpers/library';
 
@@ -207,6 +208,8 @@ describe('a library on a disk that fills up', () => {
 
     // Opened afresh on the full disk: the stopped checkpoint left the library's header ahead of
     // its file, with the rest in the WAL, and that is not damage. Everything saved is there.
+    const header = readSqliteHeader(fs.readFileSync(file).subarray(0, 100));
+    expect((header?.pageSize ?? 0) * (header?.pageCount ?? 0)).toBeGreaterThan(fs.statSync(file).size);
     const full = openLibraryService(file, { author: 'Editor' });
     expect(full.store.getStoryText(SAMPLE_ID)).toBe(filled.lastSavedText);
     expect(history(full.store)).toEqual(before);

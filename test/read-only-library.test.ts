@@ -159,6 +159,24 @@ describe('a library the editor may not write', () => {
     expect(contents(file)).toMatchObject({ story: { revision: 4, dek: 'After the change of permissions.' }, revisions: [4, 3, 2, 1], integrity: 'ok' });
   });
 
+  it.skipIf(cannotRun)(asNobody('lists, shows and verifies a read-only library from the command line, and calls it sound'), async () => {
+    const { folder, file } = await nobodysLibrary();
+    fs.chmodSync(folder, 0o555);
+    try {
+      const outcomes = await runAsNobody([
+        { do: 'cli', argv: ['verify', '--library', file] },
+        { do: 'cli', argv: ['show', SAMPLE_ID, '--library', file] },
+        { do: 'cli', argv: ['status', SAMPLE_ID, 'review', '--library', file] },
+      ]);
+      expect(outcome(outcomes, 0).value).toEqual({ code: 0, stdout: `${file}: no damage found.\n`, stderr: '' });
+      expect(outcome(outcomes, 1).value).toMatchObject({ code: 0, stdout: expect.stringContaining('Inaugural Security Talks Held in Warsaw') });
+      expect(outcome(outcomes, 2).value).toMatchObject({ code: 1, stdout: '', stderr: expect.stringMatching(/^storydesk: the library .* is open read-only: Storydesk may not write its folder .*Check the permissions/) });
+      expect(fs.readdirSync(folder)).toEqual(['desk.storydesk']);
+    } finally {
+      fs.chmodSync(folder, 0o755);
+    }
+  });
+
   it.skipIf(cannotRun)(asNobody('refuses to create a library in a folder it may not write, and says so'), async () => {
     const folder = freshFolder('storydesk-readonly-');
     giveToNobody(folder);

@@ -102,8 +102,10 @@ export function inspectLibraryFile(path: string, options: { quickCheck?: boolean
   }
   // A WAL beside the file may hold the pages past its end: a checkpoint stopped by a full disk
   // writes the header of the grown library before the file could grow. SQLite reads those pages
-  // from the WAL, and checkStructure below reads them the same way.
-  if (header.pageCountValid && stat.size < header.pageSize * header.pageCount && !hasWalContent(path)) {
+  // from the WAL (checkStructure below reads them the same way), so the file is short only if
+  // its WAL is too short to hold them.
+  const missingPages = header.pageCount - Math.floor(stat.size / header.pageSize);
+  if (header.pageCountValid && missingPages > 0 && walByteLength(path) < WAL_HEADER_BYTES + missingPages * (WAL_FRAME_HEADER_BYTES + header.pageSize)) {
     refuse(path, `it is damaged: the file is shorter than its own header says (${stat.size} of ${header.pageSize * header.pageCount} bytes)`, {
       reason: 'damaged',
     });
@@ -144,7 +146,7 @@ export function cannotWrite(file: string): string | undefined {
  * which must exist then, since nothing can create them.
  */
 export function openReadOnly(file: string): Database.Database {
-  if (cannotWrite(file) === undefined || hasWalContent(file)) {
+  if (cannotWrite(file) === undefined || walByteLength(file) > 0) {
     try {
       return new Database(file, { readonly: true, fileMustExist: true });
     } catch (error) {
@@ -159,12 +161,16 @@ export function openReadOnly(file: string): Database.Database {
   return new Database(`${pathToFileURL(file).href}?immutable=1`, { readonly: true });
 }
 
-/** Whether the library's write-ahead log holds anything (a header at least). */
-function hasWalContent(path: string): boolean {
+/** A WAL file begins with a header of 32 bytes; each page in it follows a frame header of 24. */
+const WAL_HEADER_BYTES = 32;
+const WAL_FRAME_HEADER_BYTES = 24;
+
+/** The size of the library's write-ahead log; 0 when there is none. */
+function walByteLength(path: string): number {
   try {
-    return fs.statSync(`${path}-wal`).size > 0;
+    return fs.statSync(`${path}-wal`).size;
   } catch {
-    return false;
+    return 0;
   }
 }
 

@@ -693,6 +693,10 @@ export class LibraryStore {
       const rows = this.db.pragma('integrity_check(100)', { simple: false }) as { integrity_check: string }[];
       problems.push(...rows.map((row) => row.integrity_check).filter((message) => message !== 'ok'));
       problems.push(...(this.db.pragma('foreign_key_check') as { table: string; rowid: number }[]).map((row) => `${row.table} row ${row.rowid} points at a missing row`));
+      // The index check below is a write statement, and the index may wait for stories saved
+      // before the library became read-only: a read-only library has its pages checked (above,
+      // the index's among them), and its index when it can be written again.
+      if (this.readOnly && cannotWrite(this.path) !== undefined) return problems;
       this.flushSearchIndex();
       this.db.prepare("INSERT INTO story_search (story_search, rank) VALUES ('integrity-check', 0)").run();
     } catch (error) {
