@@ -28,8 +28,8 @@ import { freshFolder, freshLibraryPath } from './helpers/library';
 
 const SEED = Number(process.env.STORYDESK_CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const SAVE_KILLS = Number(process.env.STORYDESK_CRASH_KILLS ?? 100);
-const IMPORT_KILLS = 10;
-const BACKUP_KILLS = 10;
+const IMPORT_KILLS = Math.max(10, Math.round(SAVE_KILLS / 10));
+const BACKUP_KILLS = IMPORT_KILLS;
 const SAMPLE_ID = 'sample-korea-poland-security-dialogue';
 
 console.log(`crash-safety: seed ${SEED} (repeat this run with STORYDESK_CRASH_SEED=${SEED})`);
@@ -82,6 +82,8 @@ class CrashChildren {
     const stderr: string[] = [];
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => stderr.push(chunk));
+    // A child that died while starting cannot take its task; `run` reports it with its stderr.
+    child.stdin.on('error', () => undefined);
     return { child, stderr };
   }
 
@@ -237,7 +239,7 @@ describe('crash safety (SIGKILL at random moments)', () => {
       expect(revisions, `seed ${SEED}: history of ${id}`).toEqual(Array.from({ length: head }, (_, index) => head - index));
     }
     store.close();
-  }, 60_000 + SAVE_KILLS * 2_000);
+  }, 60_000 + SAVE_KILLS * 3_000);
 
   it(`imports a bundle all or nothing through ${IMPORT_KILLS} kills (seed ${SEED})`, async () => {
     const children = new CrashChildren(await buildCrashChild());
@@ -293,7 +295,7 @@ describe('crash safety (SIGKILL at random moments)', () => {
     } finally {
       children.close();
     }
-  }, 120_000);
+  }, 60_000 + IMPORT_KILLS * 6_000);
 
   it(`keeps saves and sound backups through ${BACKUP_KILLS} kills while backing up (seed ${SEED})`, async () => {
     const children = new CrashChildren(await buildCrashChild());
@@ -333,7 +335,36 @@ describe('crash safety (SIGKILL at random moments)', () => {
     await service.backupLibrary({});
     store.close();
     expect(partialFiles(file)).toEqual([]);
-  }, 120_000);
+  }, 60_000 + BACKUP_KILLS * 6_000);
+
+  it('clears half-written backups of dead processes, and old ones without a process, before the next backup', async () => {
+    const file = freshLibraryPath();
+    const { store, service } = openLibraryService(file);
+    const folder = backupFolder(file);
+    fs.mkdirSync(folder, { recursive: true });
+    const alive = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)']);
+    const dead = spawn(process.execPath, ['-e', '']);
+    await new Promise((resolve) => dead.on('close', resolve));
+    const leftover = (writer: number | undefined, suffix = '') => {
+      const name = `library-2026-11-28T10-00-00-000Z.storydesk${writer === undefined ? '' : `.${writer}`}.partial${suffix}`;
+      fs.writeFileSync(path.join(folder, name), 'half a backup');
+      return name;
+    };
+    try {
+      const kept = [leftover(alive.pid), leftover(process.pid), leftover(undefined)];
+      const cleared = [leftover(dead.pid), leftover(dead.pid, '-journal'), leftover(undefined, '-wal')];
+      // A leftover of an earlier version names no process: it is abandoned once an hour old.
+      const hoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+      fs.utimesSync(path.join(folder, cleared[2] as string), hoursAgo, hoursAgo);
+
+      const backup = await service.backupLibrary({});
+      expect(partialFiles(file).sort()).toEqual(kept.sort());
+      expect(listBackups(file).map((listed) => listed.path)).toEqual([backup.path]);
+    } finally {
+      alive.kill('SIGKILL');
+      store.close();
+    }
+  });
 });
 
 /** A word in every bundled story's title, and in no other story: searching it finds the bundle. */
