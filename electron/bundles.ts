@@ -210,12 +210,20 @@ function defaultAuthor(): string {
   }
 }
 
+/**
+ * The slug of a copy: the story's own with "-copy", cut so that the whole stays within a slug's
+ * 120 characters and never ends or doubles a hyphen where the cut falls.
+ */
+export function slugOfCopy(slug: string): string {
+  return `${slug.slice(0, 115).replace(/-+$/, '')}-copy`;
+}
+
 /** A copy is a new draft, like a duplicated story: new id, "-copy" slug, " (copy)" title, dated now. */
 function copyOf(story: BundledStory, id: string, created: string): Story {
   const copy: Story = {
     ...story,
     id,
-    slug: `${story.slug.slice(0, 115).replace(/-+$/, '')}-copy`,
+    slug: slugOfCopy(story.slug),
     title: `${story.title} (copy)`,
     status: 'draft',
     createdAt: created,

@@ -15,7 +15,7 @@ import { readImageInfo } from '../shared/image-info';
 import type { Story } from '../shared/model';
 import { slugFromTitle } from '../shared/story-text';
 import { IMPORT_PLACEHOLDER_IMAGE, importStoryText } from '../shared/text-import';
-import { exportLibraryBundle, importBundle } from './bundles';
+import { exportLibraryBundle, importBundle, slugOfCopy } from './bundles';
 import { exportStory } from './exports';
 import { backupLibrary, listBackups, type BackupPolicy } from './store/backups';
 import type { LibraryStore, StoredRevision, StoryHead } from './store/store';
@@ -172,7 +172,7 @@ export function createService(store: LibraryStore, options: ServiceOptions = {})
       const copy: Story = {
         ...(request.content ?? original),
         id: newId(),
-        slug: `${(request.content ?? original).slug}-copy`.slice(0, 120),
+        slug: slugOfCopy((request.content ?? original).slug),
         title: `${(request.content ?? original).title} (copy)`,
         status: 'draft',
         createdAt: created,
