@@ -177,6 +177,37 @@ describe('a library the editor may not write', () => {
     }
   });
 
+  it.skipIf(cannotRun)(asNobody('reads the saves still in the WAL of a library left open, and says what to do when they cannot be read'), async () => {
+    // The files an app that stopped leaves: the library, its WAL holding the last save, its -shm.
+    const source = path.join(freshFolder(), 'desk.storydesk');
+    const { store, service } = openLibraryService(source, { author: 'Editor' });
+    const story = await service.getStory({ id: SAMPLE_ID });
+    await service.saveStory({ story: { ...story, dek: 'Only in the WAL.' }, baseRevision: story.revision });
+    expect(fs.statSync(`${source}-wal`).size).toBeGreaterThan(0);
+    const folder = freshFolder('storydesk-readonly-');
+    const file = path.join(folder, 'desk.storydesk');
+    for (const suffix of ['', '-wal', '-shm']) fs.copyFileSync(`${source}${suffix}`, `${file}${suffix}`);
+    store.close();
+    giveToNobody(folder);
+    fs.chmodSync(folder, 0o555);
+    try {
+      const outcomes = await runAsNobody([{ do: 'open', file }, { do: 'read', id: SAMPLE_ID }, { do: 'close' }]);
+      expect(outcome(outcomes, 0).value).toEqual({ readOnly: true });
+      expect(outcome(outcomes, 1).value).toMatchObject({ revision: 2, dek: 'Only in the WAL.' });
+
+      // Without its -shm, which nothing may create here, the WAL cannot be read: refused, and said why.
+      fs.rmSync(`${file}-shm`);
+      const [open] = await runAsNobody([{ do: 'open', file }]);
+      expect(open?.error).toMatchObject({ name: 'LibraryUnusableError', reason: 'read-only' });
+      expect(open?.error?.message).toContain('it holds changes not yet written into it (in desk.storydesk-wal), which SQLite can read only with the desk.storydesk-shm file beside it');
+      expect(open?.error?.message).toContain(`Storydesk may not write its folder ${folder}. Make them writable`);
+      expect(fs.readdirSync(folder).sort()).toEqual(['desk.storydesk', 'desk.storydesk-wal']);
+    } finally {
+      fs.chmodSync(folder, 0o755);
+    }
+    expect(contents(file)).toMatchObject({ story: { revision: 2, dek: 'Only in the WAL.' }, revisions: [2, 1], integrity: 'ok' });
+  });
+
   it.skipIf(cannotRun)(asNobody('refuses to create a library in a folder it may not write, and says so'), async () => {
     const folder = freshFolder('storydesk-readonly-');
     giveToNobody(folder);

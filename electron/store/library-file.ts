@@ -4,7 +4,7 @@
  * read-only connection. A file that fails is refused with a reason and left untouched.
  */
 import fs from 'node:fs';
-import path from 'node:path';
+import path, { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { LibraryUnusableError } from '../../shared/errors';
@@ -146,18 +146,7 @@ export function cannotWrite(file: string): string | undefined {
  * which must exist then, since nothing can create them.
  */
 export function openReadOnly(file: string): Database.Database {
-  if (cannotWrite(file) === undefined || walByteLength(file) > 0) {
-    try {
-      return new Database(file, { readonly: true, fileMustExist: true });
-    } catch (error) {
-      if (cannotWrite(file) === undefined || isCorruptionError(error)) throw error;
-      throw new LibraryUnusableError(
-        `${file} cannot be opened: it holds changes not yet written into it (in ${path.basename(file)}-wal), which can be read only where Storydesk may write, ` +
-          `and it may not write ${cannotWrite(file)} (SQLite reports: ${(error as Error).message}). Make them writable for you and open it again. The file was not changed.`,
-        { path: file, reason: 'read-only' },
-      );
-    }
-  }
+  if (cannotWrite(file) === undefined || walByteLength(file) > 0) return new Database(file, { readonly: true, fileMustExist: true });
   return new Database(`${pathToFileURL(file).href}?immutable=1`, { readonly: true });
 }
 
@@ -191,8 +180,14 @@ function checkStructure(path: string, quickCheck: boolean): void {
     }
   } catch (error) {
     if (error instanceof LibraryUnusableError) throw error;
-    if (!isCorruptionError(error) && cannotWrite(path)) {
-      refuse(path, `it cannot be read (SQLite reports: ${(error as Error).message}), and Storydesk may not write ${cannotWrite(path)}. Make them writable for you and open it again`, {
+    const denied = isCorruptionError(error) ? undefined : cannotWrite(path);
+    if (denied !== undefined) {
+      // Only a WAL with content is read through files beside the library (see openReadOnly).
+      const why =
+        walByteLength(path) > 0
+          ? `it holds changes not yet written into it (in ${basename(path)}-wal), which SQLite can read only with the ${basename(path)}-shm file beside it`
+          : 'it cannot be read';
+      refuse(path, `${why} (SQLite reports: ${(error as Error).message}), and Storydesk may not write ${denied}. Make them writable for you and open it again`, {
         reason: 'read-only',
       });
     }
