@@ -65,7 +65,8 @@ const STORYDESK_ERROR_CODES: Record<ErrorCode, true> = {
 /**
  * The server refused the call itself rather than the library refusing the request: a wrong or
  * missing token (401 `unauthorized`), a foreign Host or Origin (403 `forbidden`), the wrong HTTP
- * method (405), or a server that cannot be reached at all (`status` undefined, code
+ * method (405), a request it will not read as meant (400 `bad-request`: a repeated Host or token
+ * header, a GET with a body), or a server that cannot be reached at all (`status` undefined, code
  * `unreachable`). The UI's answer is usually to reload the page from the address the server
  * printed, since a token lasts one run of the server.
  */
