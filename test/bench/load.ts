@@ -1,7 +1,8 @@
 /**
  * The load script (`npm run load [-- --seconds N --clients N --warmup N]`): browser mode's server
  * under many pages at once. The server runs alone in a child process (so that its memory is its
- * own) on a fresh 200-story library; 20 clients in this process, each with the HTTP client of
+ * own), started as `npm run serve` starts it (startServe: its automatic backups and revision
+ * thinning run too), on a fresh 200-story library; 20 clients in this process, each with the HTTP client of
  * shared/http-client.ts, loop listStories, searchStories, then getStory + saveStory of stories
  * that client alone owns, for a warm-up (10 s) and then the measured phase (60 s). It reports
  * throughput and p50/p99 latency per call, and checks, failing with a non-zero exit code:
@@ -27,8 +28,7 @@ import { parseArgs } from 'node:util';
 import type { ApiHandlers } from '../../shared/api';
 import type { Story } from '../../shared/model';
 import { createHttpClient } from '../../shared/http-client';
-import { createService } from '../../electron/service';
-import { createBrowserServer } from '../../electron/server/http';
+import { startServe } from '../../electron/server/serve';
 import { createBenchLibrary, DEFAULT_SEED } from './generate';
 import { distributionOf, elapsedMs, startTimer } from './measure';
 import { describeMachine, printReport, singleValue, writeReport, type BenchReport, type ResultRow } from './report';
@@ -81,16 +81,19 @@ async function runServerChild(folder: string, stories: number): Promise<void> {
   const send = (message: ChildMessage) => process.send?.(message);
   // This process lives only as long as the script that started it.
   process.on('disconnect', () => process.exit(1));
-  const staticRoot = path.join(folder, 'ui');
-  fs.mkdirSync(staticRoot, { recursive: true });
-  const { store, storyIds, buildMs } = createBenchLibrary(path.join(folder, 'library.storydesk'), { storyCount: stories, seed: DEFAULT_SEED });
-  const service = createService(store, { author: 'Load' });
-  const server = await createBrowserServer({
-    service,
-    staticRoot,
-    // Every line here is a failure of the run: the server logs internal errors only.
-    log: (message) => process.stderr.write(`${message}\n`),
+  const library = path.join(folder, 'library.storydesk');
+  const built = createBenchLibrary(library, { storyCount: stories, seed: DEFAULT_SEED });
+  const { storyIds, buildMs } = built;
+  built.store.close();
+  // Browser mode as `npm run serve` starts it, automatic backups and revision thinning included.
+  // Its stderr gets only what goes wrong (internal errors, failed maintenance): each line fails the run.
+  const started = await startServe(['--library', library, '--port', '0'], {
+    stdout: () => undefined,
+    stderr: (text) => process.stderr.write(text),
+    env: {},
   });
+  if (typeof started === 'number') throw new Error(`npm run serve would have exited with code ${started}`);
+  const { server, store } = started;
   process.on('message', (message: ParentMessage) => {
     if (message.type === 'memory') {
       const cpu = process.cpuUsage();
@@ -102,10 +105,7 @@ async function runServerChild(folder: string, stories: number): Promise<void> {
         sample: { heapUsedMB: before.heapUsed / MB, heapAfterGcMB: after.heapUsed / MB, externalMB: after.external / MB, rssMB: after.rss / MB, cpuMs: (cpu.user + cpu.system) / 1000 },
       });
     } else if (message.type === 'stop') {
-      void server.close().finally(() => {
-        store.close();
-        process.exit(0);
-      });
+      void started.stop().finally(() => process.exit(0));
     }
   });
   const sqlite = String(store.db.prepare('SELECT sqlite_version()').pluck().get());
@@ -395,6 +395,8 @@ async function runLoad(options: Options): Promise<number> {
     const idle = await server.memory();
 
     const problems = await checkLibrary(api, owners, initialRevisions);
+    // Browser mode's automatic backup comes a minute after it starts, so inside a full run.
+    const backups = (await api.listBackups({})).length;
     await server.stop();
 
     const measured = run.timings.filter((timing) => timing.startedAt >= measureFrom && timing.startedAt < measureUntil);
@@ -459,6 +461,7 @@ async function runLoad(options: Options): Promise<number> {
         buildMs: round(server.ready.buildMs),
         throughputPerSecond: throughput,
         savesAcknowledged: [...owners.values()].reduce((sum, { story }) => sum + story.acknowledged.length, 0),
+        automaticBackups: backups,
         failures: run.failures.length,
         failureSamples: run.failures.slice(0, 20),
         serverLogLines: serverErrors.slice(0, 20),
@@ -478,7 +481,7 @@ async function runLoad(options: Options): Promise<number> {
       `CPU in the measured phase: server ${round(serverCpuSeconds)} s (${round((serverCpuSeconds / seconds) * 100, 0)} % of a core), ` +
         `clients ${round(clientCpuSeconds)} s (${round((clientCpuSeconds / seconds) * 100, 0)} %); load average ${round(loadFrom, 2)} → ${round(loadUntil, 2)} on ${os.cpus().length} cores.`,
     );
-    console.log(`Saves acknowledged: ${report.library.savesAcknowledged as number}, all checked against the library afterwards.`);
+    console.log(`Saves acknowledged: ${report.library.savesAcknowledged as number}, all checked against the library afterwards; automatic backups taken meanwhile: ${backups}.`);
     console.log(
       `Server memory (heap after GC / RSS): after warm-up ${round(afterWarmup.heapAfterGcMB)} / ${round(rssAfterWarmup)} MB, at the end ${round(atEnd.heapAfterGcMB)} / ${round(rssAtEnd)} MB, ` +
         `once the clients stopped ${round(idle.heapAfterGcMB)} / ${round(idle.procRssMB ?? idle.rssMB)} MB.`,
