@@ -241,12 +241,10 @@ function prepareStatements(db: Database.Database) {
 
 export class LibraryStore {
   readonly path: string;
-  /** The connection; replaced when a read-only library becomes writable (reopenForWriting). */
-  db: Database.Database;
   /** True when this open created the library (it did not exist, or was an empty file). */
   created = false;
-  /** Opened read-only, because this process may not write the file or its folder (see connect). */
-  readOnly: boolean;
+  private connection: Database.Database;
+  private openedReadOnly: boolean;
   private readonly now: () => Date;
   private statements: ReturnType<typeof prepareStatements>;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
@@ -254,10 +252,20 @@ export class LibraryStore {
 
   private constructor(file: string, db: Database.Database, now: () => Date, readOnly = false) {
     this.path = file;
-    this.db = db;
+    this.connection = db;
     this.now = now;
-    this.readOnly = readOnly;
+    this.openedReadOnly = readOnly;
     this.statements = prepareStatements(db);
+  }
+
+  /** The connection; a new one once a read-only library can be written again (ensureWritable). */
+  get db(): Database.Database {
+    return this.connection;
+  }
+
+  /** Whether the library is open read-only, because this process may not write the file or its folder (see connect). */
+  get readOnly(): boolean {
+    return this.openedReadOnly;
   }
 
   /**
@@ -354,10 +362,10 @@ export class LibraryStore {
       db?.close();
       throw translateError(error, this.path);
     }
-    this.db.close();
-    this.db = db;
+    this.connection.close();
+    this.connection = db;
     this.statements = prepareStatements(db);
-    this.readOnly = false;
+    this.openedReadOnly = false;
   }
 
   /** Runs `work` in one write transaction, with SQLite's failures turned into Storydesk errors. */
