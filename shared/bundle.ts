@@ -74,14 +74,24 @@ export function assetPath(asset: Pick<AssetRef, 'sha256' | 'mediaType'>): string
 
 const { revision: _revision, ...bundledStoryShape } = StorySchema.shape;
 
+const BundledStoryFieldsSchema = z.strictObject(bundledStoryShape);
+
+/** What identifies a problem, to tell one already reported. */
+const issueKey = (issue: { path: PropertyKey[]; message: string }) => JSON.stringify([issue.path.map(String), issue.message]);
+
 /**
  * The story without `revision`. StorySchema's own checks (ids used once per list) run too: they
  * cannot be carried over by `.omit()`, so the bundled story is checked by StorySchema as well.
+ * This refinement also runs after problems that do not stop parsing (a slug of the wrong form),
+ * which StorySchema finds again: only the problems the fields' own checks did not report are added.
  */
-export const BundledStorySchema = z.strictObject(bundledStoryShape).superRefine((story, context) => {
+export const BundledStorySchema = BundledStoryFieldsSchema.superRefine((story, context) => {
   const result = StorySchema.safeParse({ ...story, revision: 0 });
   if (result.success) return;
-  for (const issue of result.error.issues) context.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+  const reported = new Set(BundledStoryFieldsSchema.safeParse(story).error?.issues.map(issueKey));
+  for (const issue of result.error.issues) {
+    if (!reported.has(issueKey(issue))) context.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+  }
 });
 
 export const BundledAssetSchema = AssetRefSchema.extend({
@@ -229,11 +239,18 @@ export class InvalidBundleError extends InvalidInputError {
   }
 }
 
-/** Collects problems as the checks go, so that one refusal lists everything found. */
+/**
+ * Collects problems as the checks go, so that one refusal lists everything found — each once,
+ * however many entries share it (a name that appears three times, two entries with no name).
+ */
 class ProblemList {
   readonly items: BundleProblem[] = [];
+  private readonly listed = new Set<string>();
 
   add(file: string | undefined, path: string, message: string): void {
+    const key = JSON.stringify([file, path, message]);
+    if (this.listed.has(key)) return;
+    this.listed.add(key);
     this.items.push(file === undefined ? { path, message } : { file, path, message });
   }
 
@@ -722,7 +739,7 @@ function recorded<T>(checked: CheckedJson<T> | undefined, name: string, problems
     problems.add(name, '', 'is missing');
     return undefined;
   }
-  problems.items.push(...checked.problems);
+  for (const problem of checked.problems) problems.add(problem.file, problem.path, problem.message);
   return checked.value;
 }
 
@@ -747,6 +764,17 @@ function parseJson(data: Uint8Array, name: string, problems: ProblemList): unkno
 }
 
 /**
+ * A value found in a bundle, for a message: a short one as JSON, a long string cut, and a list
+ * or an object by its kind alone — it may be nested too deep to write out, or be huge.
+ */
+function shownValue(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object' && value !== null) return 'an object';
+  if (typeof value === 'string' && value.length > 60) return `${JSON.stringify(value.slice(0, 60)).slice(0, -1)}…"`;
+  return JSON.stringify(value) ?? String(value);
+}
+
+/**
  * Checks a parsed JSON file against its schema, after its format and version, so that a file of
  * another kind or version is reported as such rather than as a list of schema errors.
  */
@@ -764,7 +792,7 @@ function checkDocument<T>(
   }
   const header = value as { format?: unknown; formatVersion?: unknown };
   if (header.format !== format) {
-    problems.add(name, 'format', `must be "${format}", found ${header.format === undefined ? 'nothing' : JSON.stringify(header.format)}`);
+    problems.add(name, 'format', `must be "${format}", found ${header.format === undefined ? 'nothing' : shownValue(header.format)}`);
     return undefined;
   }
   if (!SUPPORTED_FORMAT_VERSIONS.includes(header.formatVersion as number)) {
@@ -772,7 +800,7 @@ function checkDocument<T>(
     problems.add(
       name,
       'formatVersion',
-      `format version ${JSON.stringify(header.formatVersion ?? null)} is not supported: this version of Storydesk reads format version ` +
+      `format version ${shownValue(header.formatVersion ?? null)} is not supported: this version of Storydesk reads format version ` +
         `${SUPPORTED_FORMAT_VERSIONS.join(', ')}${newer ? ' (the bundle was written by a newer Storydesk: update Storydesk to import it)' : ''}`,
     );
     return undefined;
