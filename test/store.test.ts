@@ -2,7 +2,9 @@
  * The library store and the service over it, on real SQLite files: a new library holds the
  * sample, saves make revisions, stale saves are conflicts, trash and purge, assets, search.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConflictError, InvalidInputError, NotFoundError, StorydeskError } from '../shared/errors';
 import type { Story } from '../shared/model';
@@ -65,6 +67,17 @@ describe('a new library', () => {
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
     store.close();
+  });
+
+  it('clears what a creation killed mid-way left beside it, and nothing of a creation still running', () => {
+    const file = freshLibraryPath();
+    const folder = path.dirname(file);
+    const deadPid = spawnSync(process.execPath, ['-e', '']).pid!;
+    const abandoned = [`library.storydesk.creating-${deadPid}`, `library.storydesk.creating-${deadPid}-journal`];
+    const running = `library.storydesk.creating-${process.ppid}`;
+    for (const name of [...abandoned, running]) fs.writeFileSync(path.join(folder, name), 'half a library');
+    open(file).store.close();
+    expect(fs.readdirSync(folder).filter((name) => name.includes('.creating'))).toEqual([running]);
   });
 
   it('can be created without the sample', () => {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { LibraryUnusableError, StorydeskError } from '../../shared/errors';
 import { inspectLibraryFile } from './library-file';
+import { isProcessRunning } from './process-alive';
 import { LibraryStore } from './store';
 
 export interface BackupPolicy {
@@ -101,16 +102,6 @@ export function backupsToRemove(backups: readonly BackupFile[], policy: BackupPo
   return newestFirst.filter((backup) => !keep.has(backup));
 }
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Removes what backups of processes that died mid-way (killed, crashed, power cut) left in the
  * folder: partial copies listBackups never shows, each as large as the library. A partial file
@@ -130,7 +121,7 @@ function removeAbandonedBackups(folder: string): void {
     const file = path.join(folder, name);
     try {
       const writer = match[1] === undefined ? undefined : Number(match[1]);
-      const abandoned = writer === undefined ? Date.now() - fs.statSync(file).mtimeMs > ABANDONED_AFTER_MS : writer !== process.pid && !isRunning(writer);
+      const abandoned = writer === undefined ? Date.now() - fs.statSync(file).mtimeMs > ABANDONED_AFTER_MS : writer !== process.pid && !isProcessRunning(writer);
       if (abandoned) fs.rmSync(file, { force: true });
     } catch {
       // Clearing leftovers is housekeeping: a file that cannot be removed now is tried again by

@@ -17,6 +17,7 @@ import { ConflictError, LibraryUnusableError, NotFoundError, StorydeskError } fr
 import type { AssetRef, ImageMediaType, Story, StoryStatus, StorySummary } from '../../shared/model';
 import { cannotWrite, inspectLibraryFile, isCorruptionError, openReadOnly } from './library-file';
 import { LATEST_VERSION, migrate } from './migrations/index';
+import { isProcessRunning } from './process-alive';
 import { buildMatchQuery, fieldOfSnippet, indexStoryForSearch, MATCH_END, MATCH_START, snippetSegments } from './search';
 
 export interface RevisionMeta {
@@ -297,7 +298,7 @@ export class LibraryStore {
     let db: Database.Database;
     try {
       fs.mkdirSync(path.dirname(file), { recursive: true });
-      for (const leftover of [partial, `${partial}-wal`, `${partial}-shm`]) fs.rmSync(leftover, { force: true });
+      removeAbandonedCreations(file);
       db = new Database(partial);
     } catch (error) {
       throw translateError(error, file);
@@ -711,6 +712,19 @@ export class LibraryStore {
       problems.push(`SQLite reports: ${(error as Error).message}`);
     }
     return problems;
+  }
+}
+
+/**
+ * Removes what earlier attempts to create `file` left beside it: `<file>.creating-<pid>` (and its
+ * journal) of this process, or of one that is no longer running (killed mid-way).
+ */
+function removeAbandonedCreations(file: string): void {
+  const prefix = `${path.basename(file)}.creating-`;
+  for (const name of fs.readdirSync(path.dirname(file))) {
+    if (!name.startsWith(prefix)) continue;
+    const writer = Number(/^(\d+)/.exec(name.slice(prefix.length))?.[1]);
+    if (writer === process.pid || (Number.isInteger(writer) && !isProcessRunning(writer))) fs.rmSync(path.join(path.dirname(file), name), { force: true });
   }
 }
 
