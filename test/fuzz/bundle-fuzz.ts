@@ -194,7 +194,7 @@ function editStory(entries: ZipEntrySpec[], spec: ZipEntrySpec, edit: StoryEdit,
   } catch {
     return entries;
   }
-  const story = document.story;
+  const story = typeof document === 'object' && document !== null ? document.story : undefined;
   if (!story || typeof story !== 'object') return entries;
   const hero = story.hero as { asset: { sha256: string; width: number } } | undefined;
   let next = entries;
