@@ -10,9 +10,9 @@ import type { z } from 'zod';
 import { api, API_METHODS, MAX_ASSET_BYTES, type Api, type ApiHandlers, type ApiMethod, type ApiResponse, type RevisionSummary } from '../shared/api';
 import { blockersOf, reviewCoverage, rulesForStory } from '../shared/coverage';
 import { CoverageRulesPatchSchema, mergeCoverageRules, type CoverageRulesPatch } from '../shared/coverage-schema';
-import { InvalidInputError, parseOrThrow, PublishBlockedError } from '../shared/errors';
+import { InvalidInputError, NotFoundError, parseOrThrow, PublishBlockedError } from '../shared/errors';
 import { readImageInfo } from '../shared/image-info';
-import type { Story } from '../shared/model';
+import type { AssetRef, Story } from '../shared/model';
 import { slugFromTitle } from '../shared/story-text';
 import { IMPORT_PLACEHOLDER_IMAGE, importStoryText } from '../shared/text-import';
 import { exportLibraryBundle, importBundle, slugOfCopy } from './bundles';
@@ -31,6 +31,8 @@ export interface ServiceOptions {
 /** Where the library keeps its coverage rules (`library_meta`). */
 const COVERAGE_RULES_SETTING = 'coverage-rules';
 const LIBRARY_ID_SETTING = 'library-id';
+/** What a story says of its hero image, each of which must be what the stored image is. */
+const HERO_ASSET_FACTS = ['mediaType', 'width', 'height', 'byteLength'] as const;
 
 type Implementation = {
   [Method in ApiMethod]: (request: z.output<Api[Method]['request']>) => ApiResponse<Method> | Promise<ApiResponse<Method>>;
@@ -101,6 +103,29 @@ export function createService(store: LibraryStore, options: ServiceOptions = {})
     });
   }
 
+  /**
+   * Refuses a story whose hero shows an image the library does not hold, or describes a stored
+   * one otherwise than it is (another size or type): the save would succeed and then every export
+   * of the story fail. A hero described exactly so in `storedText` (the story as stored, checked
+   * when it was saved) is not looked up again: the lookup reads the image itself.
+   */
+  function checkHeroImage(story: Story, storedText: string, what: string, at: string): void {
+    const asset = story.hero?.asset;
+    if (!asset || storedText.includes(JSON.stringify(asset))) return;
+    let held: AssetRef;
+    try {
+      held = store.getAsset(asset.sha256).asset;
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      throw new InvalidInputError(what, [{ path: `${at}.hero.asset.sha256`, message: 'the library holds no image with this SHA-256: store the image (putAsset) before using it' }]);
+    }
+    const problems = HERO_ASSET_FACTS.filter((key) => held[key] !== asset[key]).map((key) => ({
+      path: `${at}.hero.asset.${key}`,
+      message: `is ${JSON.stringify(asset[key])}, but the stored image's is ${JSON.stringify(held[key])}`,
+    }));
+    if (problems.length > 0) throw new InvalidInputError(what, problems);
+  }
+
   /** A story as the client sent it, with what only the library decides taken from `head`. */
   function withStoredFacts(story: Story, head: StoryHead): Story {
     const next: Story = { ...story, status: head.status, createdAt: head.createdAt };
@@ -153,6 +178,7 @@ export function createService(store: LibraryStore, options: ServiceOptions = {})
     saveStory: (request) => {
       const { story } = request;
       const head = store.getStoryHead(story.id);
+      checkHeroImage(story, store.getStoryText(story.id), 'request to saveStory', 'story');
       if (request.baseRevision === head.revision && story.status !== head.status) {
         throw new InvalidInputError('request to saveStory', [
           { path: 'story.status', message: `a save cannot change the status (${head.status} → ${story.status}); use setStoryStatus, which applies the publish gate` },
@@ -168,6 +194,7 @@ export function createService(store: LibraryStore, options: ServiceOptions = {})
           { path: 'content.id', message: `the content is story ${JSON.stringify(request.content.id)}, not ${JSON.stringify(original.id)}` },
         ]);
       }
+      if (request.content) checkHeroImage(request.content, store.getStoryText(original.id), 'request to duplicateStory', 'content');
       const created = timestamp();
       const copy: Story = {
         ...(request.content ?? original),

@@ -9,7 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_METHODS } from '../shared/api';
 import { StorySchema } from '../shared/model';
-import { fuzzApi, fuzzRawBodies, startFuzzServer, type ApiFuzzTarget } from './fuzz/api-fuzz';
+import { InvalidInputError } from '../shared/errors';
+import { fuzzApi, fuzzRawBodies, fuzzSavedStories, startFuzzServer, type ApiFuzzTarget } from './fuzz/api-fuzz';
 import { SAMPLE_ID } from './fuzz/api-requests';
 import { openFuzzLibrary } from './fuzz/library';
 
@@ -35,6 +36,11 @@ describe('every API method, over HTTP, under random and mutated requests', () =>
     }, 60_000);
   }
 
+  it('any story it accepts can then be reviewed, searched, duplicated, exported in every format and imported back', async () => {
+    const saved = await fuzzSavedStories(target, { numRuns: 120, seed: SEED });
+    expect(saved).toBeGreaterThan(5);
+  }, 120_000);
+
   it('refuses bodies that are not a JSON request with a 4xx, changing nothing', async () => {
     const outcomes = await fuzzRawBodies(target, { numRuns: 150, seed: SEED });
     expect([...outcomes.keys()].every((outcome) => outcome.startsWith('4'))).toBe(true);
@@ -42,6 +48,30 @@ describe('every API method, over HTTP, under random and mutated requests', () =>
 });
 
 describe('bugs the fuzzing found', () => {
+  it('a save whose hero describes the stored image otherwise, or an image not stored, is refused', async () => {
+    const library = openFuzzLibrary();
+    try {
+      const story = library.store.getStory(SAMPLE_ID);
+      const hero = story.hero;
+      if (!hero) throw new Error('the sample has a hero');
+      const revisions = library.store.listRevisions(SAMPLE_ID).length;
+      // It was saved, and then every export of the story failed: "the stored image does not match what the story says of it".
+      const wider = { ...story, hero: { ...hero, asset: { ...hero.asset, width: 1 } } };
+      const refusal = library.service.saveStory({ story: wider, baseRevision: story.revision });
+      await expect(refusal).rejects.toBeInstanceOf(InvalidInputError);
+      await expect(refusal).rejects.toMatchObject({ problems: [{ path: 'story.hero.asset.width', message: "is 1, but the stored image's is 480" }] });
+      const missing = { ...story, hero: { ...hero, asset: { ...hero.asset, sha256: 'f'.repeat(64) } } };
+      await expect(library.service.saveStory({ story: missing, baseRevision: story.revision })).rejects.toMatchObject({ problems: [{ path: 'story.hero.asset.sha256' }] });
+      await expect(library.service.duplicateStory({ id: SAMPLE_ID, content: missing })).rejects.toMatchObject({ problems: [{ path: 'content.hero.asset.sha256' }] });
+      expect(library.store.listRevisions(SAMPLE_ID)).toHaveLength(revisions);
+      expect(library.store.listStories()).toHaveLength(1);
+      // The hero as stored saves as before.
+      await expect(library.service.saveStory({ story: { ...story, title: 'Retitled' }, baseRevision: story.revision })).resolves.toMatchObject({ title: 'Retitled' });
+    } finally {
+      library.close();
+    }
+  });
+
   it('a copy of a story whose slug is one short of the limit gets a valid slug', async () => {
     const library = openFuzzLibrary();
     try {
