@@ -187,7 +187,16 @@ function storyDocuments(entries: readonly ZipEntrySpec[]): ZipEntrySpec[] {
 
 type StoryDocumentLike = { story?: Record<string, unknown>; assets?: { sha256?: string; path?: string }[] } & Record<string, unknown>;
 
+/** Makes `edit` to the story of `spec`; an edit that does not fit a document mutated before is left out. */
 function editStory(entries: ZipEntrySpec[], spec: ZipEntrySpec, edit: StoryEdit, text: string): ZipEntrySpec[] {
+  try {
+    return editedStory(entries, spec, edit, text);
+  } catch {
+    return entries;
+  }
+}
+
+function editedStory(entries: ZipEntrySpec[], spec: ZipEntrySpec, edit: StoryEdit, text: string): ZipEntrySpec[] {
   let document: StoryDocumentLike;
   try {
     document = JSON.parse(strFromU8(spec.data)) as StoryDocumentLike;
@@ -196,15 +205,17 @@ function editStory(entries: ZipEntrySpec[], spec: ZipEntrySpec, edit: StoryEdit,
   }
   const story = typeof document === 'object' && document !== null ? document.story : undefined;
   if (!story || typeof story !== 'object') return entries;
-  const hero = story.hero as { asset: { sha256: string; width: number } } | undefined;
+  const heroAsset = (story.hero as { asset?: unknown } | undefined)?.asset;
+  const hero = typeof heroAsset === 'object' && heroAsset !== null ? (story.hero as { asset: { sha256: string; width: number } }) : undefined;
   let next = entries;
   switch (edit) {
     case 'new-id':
       story.id = `fuzzed-${text.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 40) || 'id'}`;
       break;
     case 'dangling-citation': {
-      const sections = story.sections as { body: { content: unknown[] }[] }[] | undefined;
-      sections?.[0]?.body[0]?.content.push({ type: 'citation', sources: ['no-such-source'] });
+      const sections = story.sections as { body?: { content?: unknown }[] }[] | undefined;
+      const content = Array.isArray(sections) ? sections[0]?.body?.[0]?.content : undefined;
+      if (Array.isArray(content)) content.push({ type: 'citation', sources: ['no-such-source'] });
       break;
     }
     case 'hero-sha':
