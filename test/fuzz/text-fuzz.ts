@@ -64,7 +64,8 @@ export function checkTextImport(text: string): void {
   }
   const parsed = StorySchema.safeParse(result.story);
   assert.ok(parsed.success, `importStoryText returned an invalid story for ${JSON.stringify(text.slice(0, 300))}: ${parsed.error?.message}`);
-  const lineCount = text.split(/\r\n|\r|\n/).length;
+  // Lines as the importer counts them: U+2028 and U+2029 end a line too.
+  const lineCount = text.split(/\r\n|[\n\r\u2028\u2029]/).length;
   for (const note of result.notes) {
     assert.ok(typeof note.message === 'string' && note.message.length > 0, 'a note without a message');
     if (note.line !== undefined) assert.ok(Number.isInteger(note.line) && note.line >= 1 && note.line <= lineCount, `note on line ${note.line} of ${lineCount}: ${note.message}`);
