@@ -9,7 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import fc from 'fast-check';
-import { fuzzApi, fuzzRawBodies, startFuzzServer, type Outcomes } from './api-fuzz';
+import { fuzzApi, fuzzRawBodies, fuzzSavedStories, startFuzzServer, type Outcomes } from './api-fuzz';
 import { fuzzBundles } from './bundle-fuzz';
 import { openFuzzLibrary } from './library';
 import { checkDateReading, checkTextImport, checkTimelineOrder, edtfArbitrary, labelArbitrary, pageArbitrary, referenceDateArbitrary } from './text-fuzz';
@@ -42,7 +42,8 @@ async function fuzzApiRound(seed: number): Promise<string> {
   try {
     const byMethod = await fuzzApi(target, { numRuns: 300, seed });
     const raw = await fuzzRawBodies(target, { numRuns: 1_000, seed });
-    return `${byMethod.size} methods: ${merged(byMethod.values())}; raw bodies: ${merged([raw])}`;
+    const saved = await fuzzSavedStories(target, { numRuns: 600, seed });
+    return `${byMethod.size} methods: ${merged(byMethod.values())}; raw bodies: ${merged([raw])}; ${saved} changed stories saved, exported and imported back`;
   } finally {
     await target.close();
   }
