@@ -77,6 +77,7 @@ export function buildMenuTemplate(context: MenuContext, actions: MenuActions): M
       separator,
       command('show-history'),
       command('back-up-library'),
+      command('show-backups'),
       separator,
       { role: 'close' },
       ...(isMac ? [] : [separator, { role: 'quit' } as const]),

@@ -81,6 +81,9 @@ function CommandBar() {
       <button type="button" onClick={() => void backUpLibrary()} aria-keyshortcuts={hint('back-up-library')}>
         Back up library
       </button>
+      <button type="button" onClick={() => openDialog('backups')}>
+        Backups…
+      </button>
       <button type="button" onClick={() => openDialog('shortcuts')} aria-keyshortcuts={hint('show-shortcuts')}>
         Shortcuts
       </button>

@@ -12,7 +12,7 @@ import { showView, useLibrary } from './library-state';
 import { attempt, notify } from './notices';
 import { openStoryId, redo, saveNow, undo } from './story-state';
 
-export type DialogName = 'import' | 'export' | 'history' | 'shortcuts';
+export type DialogName = 'import' | 'export' | 'history' | 'backups' | 'shortcuts';
 
 export const useDialogs = create<{ open: DialogName | null }>(() => ({ open: null }));
 
@@ -38,11 +38,13 @@ function focusField(selector: string): void {
   });
 }
 
-export async function backUpLibrary(): Promise<void> {
+/** Backs the library up now and says where; whether it worked. */
+export async function backUpLibrary(): Promise<boolean> {
   const backup = await attempt('back up the library', () => api().backupLibrary({}));
-  if (!backup) return;
+  if (!backup) return false;
   const removed = backup.removed.length > 0 ? ` ${backup.removed.length} older backup${backup.removed.length === 1 ? ' was' : 's were'} removed, as the retention policy says.` : '';
   notify(`The library is backed up to ${backup.path} (${formatBytes(backup.byteLength)}).${removed}`, 'news');
+  return true;
 }
 
 /** Opens a story in a window (Electron) or tab (browser mode) of its own. */
@@ -99,6 +101,9 @@ export function runCommand(command: WindowCommand): void {
       return;
     case 'back-up-library':
       void backUpLibrary();
+      return;
+    case 'show-backups':
+      openDialog('backups');
       return;
     case 'find-in-library':
       if (storyOfThisWindow() !== null) notify('This window shows one story: search the library from the library window.', 'news');

@@ -685,6 +685,7 @@ describe('the menus', () => {
       click(item(file, 'Import…'));
       click(item(file, 'Export…'));
       click(item(file, 'Back Up Library'));
+      click(item(file, 'Backups…'));
       click(item(edit, 'Find in Library'));
       click(item(file, 'Revision History…'));
       click(item(submenu(template, 'help'), 'Keyboard Shortcuts'));

@@ -346,6 +346,29 @@ describe('the workbench in browser mode', { timeout: 60_000 }, () => {
     expect((await (await library()).service.listStories({})).length).toBe(2);
   });
 
+  it('lists the backups, backs up on request, and says how to restore one', async () => {
+    const tab = await open();
+    await tab.page.getByRole('toolbar', { name: 'Library commands' }).getByRole('button', { name: 'Backups…' }).click();
+    const dialog = tab.dialog('Backups');
+    await dialog.waitFor();
+    await dialog.getByText('No backups yet.').waitFor();
+    expect(await dialog.textContent()).toContain(
+      'While the library is open and changing, Storydesk backs it up every 30 minutes, and whenever you choose Back Up Library. It keeps the newest 10, then one a day for 14 days, then one a week for 8 weeks.',
+    );
+    expect(await tab.accessibilityProblems()).toEqual([]);
+
+    await dialog.getByRole('button', { name: 'Back up now' }).click();
+    const list = dialog.getByRole('list', { name: 'Backups, newest first' });
+    await list.waitFor();
+    const backups = await (await library()).service.listBackups({});
+    expect(backups).toHaveLength(1);
+    expect(await list.locator('li').count()).toBe(1);
+    expect(await list.locator('code').getAttribute('title')).toBe(backups[0]!.path);
+    expect(await dialog.locator('.backups-total').textContent()).toMatch(/^1 backup, taking \d+ KB, in \//);
+    expect(await dialog.locator('.backups-restore').textContent()).toContain('storydesk restore-backup --latest');
+    await tab.page.getByRole('status').filter({ hasText: 'The library is backed up to' }).waitFor();
+  });
+
   it('answers the menus’ shortcuts in the page', async () => {
     const tab = await open();
     await tab.press('Control+f');

@@ -6,21 +6,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { DEFAULT_BACKUP_POLICY, type BackupPolicy } from '../../shared/backup-policy';
 import { LibraryUnusableError, StorydeskError } from '../../shared/errors';
 import { inspectLibraryFile } from './library-file';
 import { isProcessRunning } from './process-alive';
 import { LibraryStore } from './store';
 
-export interface BackupPolicy {
-  /** The newest backups kept whatever their age. */
-  keepLast: number;
-  /** Beyond those, the newest backup of each of this many most recent days. */
-  keepDaily: number;
-  /** Beyond those, the newest backup of each of this many most recent weeks. */
-  keepWeekly: number;
-}
 
-export const DEFAULT_BACKUP_POLICY: BackupPolicy = { keepLast: 10, keepDaily: 14, keepWeekly: 8 };
+export type { BackupPolicy } from '../../shared/backup-policy';
 
 export interface BackupFile {
   path: string;

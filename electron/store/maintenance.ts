@@ -5,7 +5,8 @@
  * and an idle library none; old backups go by the retention policy (backups.ts).
  */
 import Database from 'better-sqlite3';
-import { backupLibrary, listBackups, type BackupPolicy } from './backups';
+import { AUTOMATIC_BACKUP_INTERVAL_MS, type BackupPolicy } from '../../shared/backup-policy';
+import { backupLibrary, listBackups } from './backups';
 import { DEFAULT_HISTORY_POLICY, type HistoryPolicy } from '../../shared/revision-history';
 import { pruneRevisionHistory, type PruneResult } from './revision-history';
 import { translateError, type LibraryStore } from './store';
@@ -80,7 +81,7 @@ function markerOfFile(file: string): string | undefined {
 
 export function startMaintenance(store: LibraryStore, options: MaintenanceOptions = {}): Maintenance {
   const now = options.now ?? (() => new Date());
-  const backupEveryMs = options.backupEveryMs ?? 30 * MINUTE_MS;
+  const backupEveryMs = options.backupEveryMs ?? AUTOMATIC_BACKUP_INTERVAL_MS;
   const pruneEveryMs = options.pruneEveryMs ?? 60 * MINUTE_MS;
   const historyPolicy = options.historyPolicy ?? DEFAULT_HISTORY_POLICY;
   const log = options.log ?? ((message: string) => console.error(message));

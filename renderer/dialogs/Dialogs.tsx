@@ -1,5 +1,6 @@
 /** Whichever dialog is open (one at a time). */
 import { closeDialog, useDialogs } from '../commands';
+import { BackupsDialog } from './BackupsDialog';
 import { ExportDialog } from './ExportDialog';
 import { HistoryDialog } from './HistoryDialog';
 import { ImportDialog } from './ImportDialog';
@@ -14,6 +15,8 @@ export function Dialogs() {
       return <ExportDialog onClose={closeDialog} />;
     case 'history':
       return <HistoryDialog onClose={closeDialog} />;
+    case 'backups':
+      return <BackupsDialog onClose={closeDialog} />;
     case 'shortcuts':
       return <ShortcutsDialog onClose={closeDialog} />;
     case null:
