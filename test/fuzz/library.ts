@@ -23,9 +23,16 @@ export function tickingClock(start = '2026-11-28T10:00:00.000Z'): () => Date {
   };
 }
 
+/** Folders of libraries not closed yet: a run that stops at a failure still removes them as it exits. */
+const openFolders = new Set<string>();
+process.once('exit', () => {
+  for (const folder of openFolders) fs.rmSync(folder, { recursive: true, force: true });
+});
+
 /** A new library holding the sample story, in a folder of its own that `close` removes. */
 export function openFuzzLibrary(options: { withSample?: boolean } = {}) {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'storydesk-fuzz-'));
+  openFolders.add(folder);
   let next = 0;
   const { store, service } = openLibraryService(path.join(folder, 'library.storydesk'), {
     author: 'Fuzz Tester',
@@ -40,6 +47,7 @@ export function openFuzzLibrary(options: { withSample?: boolean } = {}) {
     close() {
       store.close();
       fs.rmSync(folder, { recursive: true, force: true });
+      openFolders.delete(folder);
     },
   };
 }

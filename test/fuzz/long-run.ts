@@ -5,7 +5,8 @@
  *
  *   tsx test/fuzz/long-run.ts [--minutes 10] [--only api,bundles,text]
  *
- * Each round prints what it ran and how the answers came out.
+ * Each part of a round prints what it ran and how the answers came out. A part started before
+ * the time is up runs to its end (the API part takes about five minutes on a busy machine).
  */
 import { parseArgs } from 'node:util';
 import fc from 'fast-check';
