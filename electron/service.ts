@@ -106,15 +106,14 @@ export function createService(store: LibraryStore, options: ServiceOptions = {})
   /**
    * Refuses a story whose hero shows an image the library does not hold, or describes a stored
    * one otherwise than it is (another size or type): the save would succeed and then every export
-   * of the story fail. A hero described exactly so in `storedText` (the story as stored, checked
-   * when it was saved) is not looked up again: the lookup reads the image itself.
+   * of the story fail.
    */
-  function checkHeroImage(story: Story, storedText: string, what: string, at: string): void {
+  function checkHeroImage(story: Story, what: string, at: string): void {
     const asset = story.hero?.asset;
-    if (!asset || storedText.includes(JSON.stringify(asset))) return;
+    if (!asset) return;
     let held: AssetRef;
     try {
-      held = store.getAsset(asset.sha256).asset;
+      held = store.getAssetRef(asset.sha256);
     } catch (error) {
       if (!(error instanceof NotFoundError)) throw error;
       throw new InvalidInputError(what, [{ path: `${at}.hero.asset.sha256`, message: 'the library holds no image with this SHA-256: store the image (putAsset) before using it' }]);
@@ -178,7 +177,7 @@ export function createService(store: LibraryStore, options: ServiceOptions = {})
     saveStory: (request) => {
       const { story } = request;
       const head = store.getStoryHead(story.id);
-      checkHeroImage(story, store.getStoryText(story.id), 'request to saveStory', 'story');
+      checkHeroImage(story, 'request to saveStory', 'story');
       if (request.baseRevision === head.revision && story.status !== head.status) {
         throw new InvalidInputError('request to saveStory', [
           { path: 'story.status', message: `a save cannot change the status (${head.status} → ${story.status}); use setStoryStatus, which applies the publish gate` },
@@ -194,7 +193,7 @@ export function createService(store: LibraryStore, options: ServiceOptions = {})
           { path: 'content.id', message: `the content is story ${JSON.stringify(request.content.id)}, not ${JSON.stringify(original.id)}` },
         ]);
       }
-      if (request.content) checkHeroImage(request.content, store.getStoryText(original.id), 'request to duplicateStory', 'content');
+      if (request.content) checkHeroImage(request.content, 'request to duplicateStory', 'content');
       const created = timestamp();
       const copy: Story = {
         ...(request.content ?? original),
@@ -319,7 +318,7 @@ export function createService(store: LibraryStore, options: ServiceOptions = {})
 
     backupLibrary: () => backupLibrary(store, { now: now(), ...(options.backupPolicy ? { policy: options.backupPolicy } : {}) }),
 
-    getLibraryInfo: () => ({ id: libraryId(), path: store.path, name: path.basename(store.path).replace(/\.storydesk$/, '') }),
+    getLibraryInfo: () => ({ id: libraryId(), path: store.path, name: path.basename(store.path).replace(/\.storydesk$/, ''), readOnly: store.readOnly }),
 
     verifyLibrary: () => ({ path: store.path, problems: store.checkIntegrity() }),
 

@@ -222,6 +222,7 @@ function prepareStatements(db: Database.Database) {
        ON CONFLICT (sha256) DO NOTHING`,
     ),
     getAsset: db.prepare('SELECT sha256, media_type, width, height, byte_length, data FROM assets WHERE sha256 = ?'),
+    getAssetRef: db.prepare('SELECT sha256, media_type, width, height, byte_length FROM assets WHERE sha256 = ?'),
     getSetting: db.prepare('SELECT value FROM library_meta WHERE key = ?').pluck(),
     putSetting: db.prepare('INSERT INTO library_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
     search: db
@@ -651,6 +652,15 @@ export class LibraryStore {
   putAsset(asset: AssetRef, data: Uint8Array): AssetRef {
     this.write(() => this.statements.insertAsset.run({ ...asset, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength), createdAt: this.now().toISOString() }));
     return asset;
+  }
+
+  /** What the library knows of an image, without reading its bytes. */
+  getAssetRef(sha256: string): AssetRef {
+    const row = this.read(
+      () => this.statements.getAssetRef.get(sha256) as { sha256: string; media_type: ImageMediaType; width: number; height: number; byte_length: number } | undefined,
+    );
+    if (!row) throw new NotFoundError('asset', sha256);
+    return { sha256: row.sha256, mediaType: row.media_type, width: row.width, height: row.height, byteLength: row.byte_length };
   }
 
   getAsset(sha256: string): { asset: AssetRef; data: Uint8Array } {
