@@ -11,6 +11,7 @@ import { currentLibrary } from './connection';
 import { Dialogs } from './dialogs/Dialogs';
 import { Library } from './Library';
 import { Notices } from './Notices';
+import { notify } from './notices';
 import { flushSave, hasSaveUnderWay, hasUnsavedChanges, keepPendingDraft } from './story-state';
 import { StoryPane } from './StoryPane';
 
@@ -57,9 +58,17 @@ function hint(command: keyof typeof COMMAND_SHORTCUTS): string | undefined {
 
 /** The library-wide commands, for browser mode (which has no menu bar) and for the mouse. */
 function CommandBar() {
-  const [library, setLibrary] = useState<{ name: string; path: string } | null>(null);
+  const [library, setLibrary] = useState<{ name: string; path: string; readOnly: boolean } | null>(null);
   useEffect(() => {
-    currentLibrary().then(setLibrary, () => undefined);
+    currentLibrary().then((info) => {
+      setLibrary(info);
+      if (info.readOnly) {
+        notify(
+          `This library is open read-only: Storydesk may not write ${info.path} or its folder. You can read, search, export and back it up; your edits are kept and saved once you may write it again.`,
+          'error',
+        );
+      }
+    }, () => undefined);
   }, []);
   return (
     <div className="command-bar" role="toolbar" aria-label="Library commands">
@@ -69,6 +78,11 @@ function CommandBar() {
           <span className="library-name" title={library.path}>
             {' '}
             · {library.name}
+          </span>
+        ) : null}
+        {library?.readOnly ? (
+          <span className="badge" title="Storydesk may not write this library's file or its folder: saves wait until it may">
+            Read-only
           </span>
         ) : null}
       </span>

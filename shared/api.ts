@@ -263,7 +263,13 @@ export const api = {
    */
   getLibraryInfo: {
     request: z.strictObject({}),
-    response: z.strictObject({ id: z.string().min(1), path: z.string(), name: z.string() }),
+    response: z.strictObject({
+      id: z.string().min(1),
+      path: z.string(),
+      name: z.string(),
+      /** Open read-only: Storydesk may not write the file or its folder, so saves are refused until it may. */
+      readOnly: z.boolean(),
+    }),
   },
   /** Reads the whole library to find damage; slow on a large library (seconds). */
   verifyLibrary: {

@@ -1,9 +1,13 @@
 // What the editor sees in the browser when the library cannot take a save: a library held to its
 // page limit (a full disk, as SQLite reports it) refuses the autosave; the page says the disk is
 // full and that the text is kept, the text stays in the field, and once there is room the save
-// lands with exactly what was typed.
+// lands with exactly what was typed. A library Storydesk may not write says so as soon as it opens.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sampleStory } from './helpers/library';
+import { openLibraryService } from '../electron/library';
+import { createBrowserServer } from '../electron/server/http';
+import { freshFolder, sampleStory } from './helpers/library';
 import { workbenchSession } from './e2e/session';
 
 const SAMPLE = sampleStory();
@@ -31,5 +35,46 @@ describe('a save the library cannot take', { timeout: 90_000 }, () => {
     await tab.story.waitUntilSaved();
     expect(await service.getStory({ id: SAMPLE.id })).toMatchObject({ dek: typed, revision: 2 });
     expect(await tab.story.field('Dek').inputValue()).toBe(typed);
+  });
+
+  // A read-only bind mount makes the library read-only even for root (EROFS).
+  const whyNoMount = (() => {
+    if (process.platform !== 'linux') return 'bind mounts are Linux only';
+    const probe = freshFolder('storydesk-mount-probe-');
+    try {
+      execFileSync('mount', ['--bind', probe, probe], { stdio: 'pipe' });
+      execFileSync('umount', [probe]);
+      return undefined;
+    } catch {
+      return 'mounting is not permitted here';
+    }
+  })();
+
+  it.skipIf(whyNoMount)(`says at once that a library it may not write is read-only${whyNoMount ? ` (skipped: ${whyNoMount})` : ''}`, async () => {
+    const folder = freshFolder('storydesk-readonly-page-');
+    const file = path.join(folder, 'desk.storydesk');
+    openLibraryService(file).store.close();
+    execFileSync('mount', ['--bind', folder, folder]);
+    try {
+      execFileSync('mount', ['-o', 'remount,ro,bind', folder]);
+      const { store, service } = openLibraryService(file);
+      const server = await createBrowserServer({ service, staticRoot: path.resolve('dist/renderer'), log: () => undefined });
+      const context = await session.browser().newContext();
+      try {
+        const page = await context.newPage();
+        await page.goto(server.pageUrl);
+        const bar = page.getByRole('toolbar', { name: 'Library commands' });
+        await bar.getByText('Read-only', { exact: true }).waitFor();
+        await page.getByText(`This library is open read-only: Storydesk may not write ${file} or its folder.`).waitFor();
+        // Reading goes on as ever.
+        await page.getByRole('heading', { name: SAMPLE.title }).or(page.getByText(SAMPLE.title)).first().waitFor();
+      } finally {
+        await context.close();
+        await server.close();
+        store.close();
+      }
+    } finally {
+      execFileSync('umount', [folder]);
+    }
   });
 });

@@ -41,7 +41,8 @@ async function run(step: ChildStep): Promise<unknown> {
   switch (step.do) {
     case 'open':
       library = openLibraryService(step.file, { author: 'Nobody', withSample: false });
-      return { readOnly: library.store.readOnly };
+      // As the app learns it: the workbench says so as soon as the library opens.
+      return { readOnly: (await library.service.getLibraryInfo({})).readOnly };
     case 'read':
       return opened().service.getStory({ id: step.id });
     case 'save': {
