@@ -64,7 +64,7 @@ function CommandBar() {
       setLibrary(info);
       if (info.readOnly) {
         notify(
-          `This library is open read-only: Storydesk may not write ${info.path} or its folder. You can read, search, export and back it up; your edits are kept and saved once you may write it again.`,
+          `This library is open read-only: Storydesk may not write ${info.path} or its folder. You can read, search and export its stories; your edits are kept and saved once you may write it again.`,
           'error',
         );
       }
