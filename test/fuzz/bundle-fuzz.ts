@@ -15,7 +15,8 @@ import { InvalidInputError, StorydeskError } from '../../shared/errors';
 import { StorySchema } from '../../shared/model';
 import { exportLibraryBundle, exportStoryBundle, importBundle, sha256Hex, type ImportConflictChoice, type ImportResult } from '../../electron/bundles';
 import { mutateRequest, mutationsArbitrary, type Mutation } from './json-mutations';
-import { libraryFingerprint, openFuzzLibrary, tickingClock, writesSoFar, type FuzzLibrary } from './library';
+import { tickingClock } from '../helpers/clock';
+import { libraryFingerprint, openFuzzLibrary, writesSoFar, type FuzzLibrary } from './library';
 import { SAMPLE_ID } from './api-requests';
 import { concatenated, entriesOf, zipOf, type ZipEntrySpec } from './zip-entries';
 

@@ -10,18 +10,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openLibraryService } from '../../electron/library';
+import { tickingClock } from '../helpers/clock';
 
 export type FuzzLibrary = ReturnType<typeof openFuzzLibrary>;
-
-/** A clock that moves one second each time it is read, so that every revision has its own time. */
-export function tickingClock(start = '2026-11-28T10:00:00.000Z'): () => Date {
-  let time = new Date(start).getTime();
-  return () => {
-    const now = new Date(time);
-    time += 1000;
-    return now;
-  };
-}
 
 /** Folders of libraries not closed yet: a run that stops at a failure still removes them as it exits. */
 const openFolders = new Set<string>();

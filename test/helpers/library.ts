@@ -30,15 +30,7 @@ export function sampleStory(): Story {
   return structuredClone(sample) as Story;
 }
 
-/** A clock that starts at `start` and moves one second each time it is read. */
-export function tickingClock(start = '2026-11-28T10:00:00.000Z'): () => Date {
-  let time = new Date(start).getTime();
-  return () => {
-    const now = new Date(time);
-    time += 1000;
-    return now;
-  };
-}
+export { tickingClock } from './clock';
 
 export function fileBytes(file: string): Buffer {
   return fs.readFileSync(file);
