@@ -2,12 +2,12 @@
 // page limit (a full disk, as SQLite reports it) refuses the autosave; the page says the disk is
 // full and that the text is kept, the text stays in the field, and once there is room the save
 // lands with exactly what was typed. A library Storydesk may not write says so as soon as it opens.
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openLibraryService } from '../electron/library';
 import { createBrowserServer } from '../electron/server/http';
 import { freshFolder, sampleStory } from './helpers/library';
+import { mountReadOnly, whyNoBindMount } from './helpers/read-only-mount';
 import { workbenchSession } from './e2e/session';
 
 const SAMPLE = sampleStory();
@@ -37,26 +37,14 @@ describe('a save the library cannot take', { timeout: 90_000 }, () => {
     expect(await tab.story.field('Dek').inputValue()).toBe(typed);
   });
 
-  // A read-only bind mount makes the library read-only even for root (EROFS).
-  const whyNoMount = (() => {
-    if (process.platform !== 'linux') return 'bind mounts are Linux only';
-    const probe = freshFolder('storydesk-mount-probe-');
-    try {
-      execFileSync('mount', ['--bind', probe, probe], { stdio: 'pipe' });
-      execFileSync('umount', [probe]);
-      return undefined;
-    } catch {
-      return 'mounting is not permitted here';
-    }
-  })();
+  const whyNoMount = whyNoBindMount();
 
   it.skipIf(whyNoMount)(`says at once that a library it may not write is read-only${whyNoMount ? ` (skipped: ${whyNoMount})` : ''}`, async () => {
     const folder = freshFolder('storydesk-readonly-page-');
     const file = path.join(folder, 'desk.storydesk');
     openLibraryService(file).store.close();
-    execFileSync('mount', ['--bind', folder, folder]);
+    const mount = mountReadOnly(folder);
     try {
-      execFileSync('mount', ['-o', 'remount,ro,bind', folder]);
       const { store, service } = openLibraryService(file);
       const server = await createBrowserServer({ service, staticRoot: path.resolve('dist/renderer'), log: () => undefined });
       const context = await session.browser().newContext();
@@ -74,7 +62,7 @@ describe('a save the library cannot take', { timeout: 90_000 }, () => {
         store.close();
       }
     } finally {
-      execFileSync('umount', [folder]);
+      mount.release();
     }
   });
 });

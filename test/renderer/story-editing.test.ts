@@ -2,7 +2,6 @@
 // library, in Node with fake timers, so that the cases a browser test can only hit by luck are
 // played out exactly: typing while a save is on its way, a save that fails and is retried, a
 // stale base revision, a field that cannot be saved, a draft kept across windows, the publish gate.
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApiHandlers } from '../../shared/api';
@@ -12,6 +11,7 @@ import { emptySection, insertItem, moveItem, removeItem } from '../../shared/sto
 import { openLibraryService } from '../../electron/library';
 import type { LibraryStore } from '../../electron/store/store';
 import { freshFolder, freshLibraryPath, sampleStory } from '../helpers/library';
+import { mountReadOnly, whyNoBindMount } from '../helpers/read-only-mount';
 
 /** The page's localStorage, in memory. */
 class MemoryStorage {
@@ -333,26 +333,15 @@ describe('a library that cannot take the save', () => {
   });
 
   // A read-only bind mount makes the library read-only even for root (EROFS), in this process.
-  const whyNoMount = (() => {
-    if (process.platform !== 'linux') return 'bind mounts are Linux only';
-    const probe = freshFolder('storydesk-mount-probe-');
-    try {
-      execFileSync('mount', ['--bind', probe, probe], { stdio: 'pipe' });
-      execFileSync('umount', [probe]);
-      return undefined;
-    } catch {
-      return 'mounting is not permitted here';
-    }
-  })();
+  const whyNoMount = whyNoBindMount();
 
   it.skipIf(whyNoMount)(`keeps the typed text when the library is read-only, says to check the permissions, and saves once it may${whyNoMount ? ` (skipped: ${whyNoMount})` : ''}`, async () => {
     const folder = freshFolder('storydesk-readonly-editor-');
     const file = path.join(folder, 'desk.storydesk');
     openLibraryService(file).store.close();
-    execFileSync('mount', ['--bind', folder, folder]);
+    const mount = mountReadOnly(folder);
     let readOnly: { store: LibraryStore; service: ApiHandlers } | undefined;
     try {
-      execFileSync('mount', ['-o', 'remount,ro,bind', folder]);
       readOnly = openLibraryService(file, { author: 'Editor' });
       expect(readOnly.store.readOnly).toBe(true);
       setBackend({ api: readOnly.service, listen: () => () => undefined });
@@ -369,7 +358,7 @@ describe('a library that cannot take the save', () => {
       expect((await readOnly.service.getStory({ id: SAMPLE_ID })).revision).toBe(1);
 
       // Writable again: the next try reconnects for writing and saves what was typed.
-      execFileSync('mount', ['-o', 'remount,rw,bind', folder]);
+      mount.makeWritable();
       await pass(3_000);
       expect(state().saveState).toBe('saved');
       expect(await readOnly.service.getStory({ id: SAMPLE_ID })).toMatchObject({ title: typed, revision: 2 });
@@ -377,7 +366,7 @@ describe('a library that cannot take the save', () => {
     } finally {
       await editor.closeStory();
       readOnly?.store.close();
-      execFileSync('umount', [folder]);
+      mount.release();
     }
   });
 });
