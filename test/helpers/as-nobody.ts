@@ -4,7 +4,7 @@
  * writes everywhere. The child is test/helpers/nobody-child.ts; `between` runs at each of its
  * `wait` steps, in the parent, while the child holds the library open.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -16,10 +16,18 @@ export const NOBODY = 65534;
 
 const CHILD = path.join(import.meta.dirname, 'nobody-child.ts');
 
-/** Why this machine cannot run a child as nobody, or undefined when it can (root on Linux/macOS). */
+const PROJECT_ROOT = path.join(import.meta.dirname, '..', '..');
+
+/**
+ * Why this machine cannot run a child as nobody, or undefined when it can: root on Linux or
+ * macOS, with the project where nobody may read it (a checkout under a private folder, such as
+ * one made by `mktemp -d`, is not; its folders are not opened up for the test's sake).
+ */
 export function whyNotAsNobody(): string | undefined {
   if (process.platform === 'win32') return 'Windows has no user nobody';
   if (process.getuid?.() !== 0) return 'only root can start a process as another user';
+  const probe = spawnSync(process.execPath, ['--import', 'tsx', '-e', ''], { cwd: PROJECT_ROOT, uid: NOBODY, gid: NOBODY, env: { PATH: process.env.PATH }, stdio: 'pipe' });
+  if (probe.status !== 0) return `the user nobody cannot load the project at ${PROJECT_ROOT} (a folder above it is private)`;
   return undefined;
 }
 
@@ -42,7 +50,7 @@ export function giveToNobody(folder: string): void {
 /** Runs `steps` as nobody; `between(n)` runs at the child's n-th `wait` step (from 0). */
 export async function runAsNobody(steps: ChildStep[], between: (wait: number) => void | Promise<void> = () => {}): Promise<StepOutcome[]> {
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(steps)], {
-    cwd: path.join(import.meta.dirname, '..', '..'),
+    cwd: PROJECT_ROOT,
     uid: NOBODY,
     gid: NOBODY,
     env: { PATH: process.env.PATH, TMPDIR: process.env.TMPDIR },
